@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, checks types and XSS, runs bun test with coverage
+# on PGlite, PostgreSQL and Redis, and ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export BUN_CONFIG_MAX_HTTP_REQUESTS=4096
+
+[ -x node_modules/.bin/bun ] || npm install --no-audit --no-fund
+
+# PostgreSQL and Redis at their default ports; start them where this machine has them but they are down.
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  command -v redis-server >/dev/null && redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+fi
+
+# Browser tests drive Debian's Chromium, never a downloaded browser.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will fail"
+fi
+
+log=$(mktemp)
+failed_checks=0
+echo "== type check (tsc)"
+if ! node_modules/.bin/tsc -p . ; then failed_checks=$((failed_checks + 1)); echo "type check failed"; fi
+if [ -d views ] && ls views/**/*.tsx views/*.tsx >/dev/null 2>&1; then
+  echo "== xss-scan (unescaped interpolations in views)"
+  if ! node_modules/.bin/xss-scan -p tsconfig.json; then failed_checks=$((failed_checks + 1)); echo "xss-scan failed"; fi
+fi
+
+echo "== bun test"
+node_modules/.bin/bun test --coverage "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+pass=$(grep -Eo '^ *[0-9]+ pass' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+fail=$(grep -Eo '^ *[0-9]+ fail' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+fail=$((fail + failed_checks))
+if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; echo "bun test exited $status"; fi
+rm -f "$log"
+echo "${pass} passed, ${fail} failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,79 @@
+// Account services: register, log in, and the user view of CONTRACT.md. No HTTP in here.
+import type { Db } from "../db/mod.ts";
+import { HttpError } from "../http/errors.ts";
+import type { LimitStore } from "../limits/mod.ts";
+import { quotaPeriod } from "../plans/mod.ts";
+import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
+import { assertLoginAllowed, recordLoginFailure } from "./throttle.ts";
+import { createUser, findUserByEmail, normalizeEmail, type User } from "./users.ts";
+
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
+
+export interface UserView {
+  id: number;
+  email: string;
+  full_name: string | null;
+  plan: string;
+  monthly_quota: number;
+  quota_used: number;
+  quota_remaining: number;
+  is_active: boolean;
+  created_at: string;
+}
+
+/** Throws 422 unless `email` looks like an address. */
+export function assertEmail(email: string): void {
+  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255) {
+    throw new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" });
+  }
+}
+
+/** Throws 422 unless the password is 8–1,024 characters. */
+export function assertPassword(password: string): void {
+  if (password.length < 8 || password.length > 1024) {
+    throw new HttpError("validation", "Invalid field 'password': must be 8–1,024 characters", { param: "password" });
+  }
+}
+
+/** Creates an account; throws 400 "Email already registered" for a taken email in any case. */
+export async function registerUser(db: Db, input: { email: string; password: string; fullName?: string | null }, cost: PasswordCost): Promise<User> {
+  assertEmail(input.email);
+  assertPassword(input.password);
+  const fullName = input.fullName?.trim() || null;
+  if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
+  if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
+  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, cost), fullName });
+  if (!user) throw new HttpError("bad_request", "Email already registered");
+  return user;
+}
+
+/** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */
+export async function authenticate(db: Db, limits: LimitStore, input: { email: string; password: string; address: string }): Promise<User> {
+  const email = normalizeEmail(input.email);
+  await assertLoginAllowed(limits, email, input.address);
+  const user = await findUserByEmail(db, email);
+  // Hash even when there is no such user, so timing does not reveal which emails exist.
+  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await Bun.password.hash(input.password, { algorithm: "argon2id", memoryCost: 8, timeCost: 1 }), false);
+  if (!user || !ok) {
+    await recordLoginFailure(limits, email, input.address);
+    throw new HttpError("unauthorized", "Incorrect email or password");
+  }
+  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled");
+  return user;
+}
+
+/** The user as the API shows it, with this month's quota use. */
+export async function userView(limits: LimitStore, user: User): Promise<UserView> {
+  const used = await limits.quotaUsed(user.id, quotaPeriod().key);
+  return {
+    id: user.id,
+    email: user.email,
+    full_name: user.fullName,
+    plan: user.plan,
+    monthly_quota: user.monthlyQuota,
+    quota_used: used,
+    quota_remaining: Math.max(0, user.monthlyQuota - used),
+    is_active: user.isActive,
+    created_at: user.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,9 @@
+// Accounts: users, passwords, sessions and the account-auth guard.
+export { authRoutes } from "./routes.ts";
+export { accountAuth, accountFromClaims, presentedToken, SESSION_COOKIE, tokenPlugin } from "./session_plugin.ts";
+export type { Account } from "./session_plugin.ts";
+export { authenticate, registerUser, userView } from "./accounts.ts";
+export type { UserView } from "./accounts.ts";
+export { createSession, revokeSession } from "./sessions.ts";
+export { findUserByEmail, findUserById, listSubscriptions, normalizeEmail, setUserActive, setUserPlan } from "./users.ts";
+export type { User } from "./users.ts";

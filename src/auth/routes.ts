@@ -1,0 +1,31 @@
+// The accounts API: /api/v1/auth/register, login, me, logout.
+import { Elysia } from "elysia";
+import type { AppDeps } from "../app.ts";
+import { authenticate, registerUser, userView } from "./accounts.ts";
+import { loginBody, registerBody } from "./model.ts";
+import { accountAuth, tokenPlugin } from "./session_plugin.ts";
+import { createSession, revokeSession } from "./sessions.ts";
+
+/** The accounts routes. */
+export function authRoutes(deps: AppDeps) {
+  const { database: { db }, config, limits } = deps;
+  return new Elysia({ prefix: "/api/v1/auth" })
+    .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
+    .post("/register", async ({ body, jwt, set }) => {
+      const user = await registerUser(db, { email: body.email, password: body.password, fullName: body.full_name }, config.passwordCost);
+      const session = await createSession(db, user.id, config.sessionTtlHours);
+      set.status = 201;
+      return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
+    }, { body: registerBody })
+    .post("/login", async ({ body, jwt, request, server }) => {
+      const user = await authenticate(db, limits, { email: body.email, password: body.password, address: deps.clientAddress(request, server) });
+      const session = await createSession(db, user.id, config.sessionTtlHours);
+      return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
+    }, { body: loginBody })
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .get("/me", ({ account }) => userView(limits, account.user))
+    .post("/logout", async ({ account }) => {
+      await revokeSession(db, account.sessionId);
+      return { message: "Successfully logged out" };
+    });
+}

@@ -1,0 +1,48 @@
+// Resolves the signed-in user from a bearer token or the console's session cookie.
+import { jwt } from "@elysiajs/jwt";
+import { Elysia } from "elysia";
+import type { Db } from "../db/mod.ts";
+import { HttpError } from "../http/errors.ts";
+import { liveSessionUser } from "./sessions.ts";
+import { findUserById, type User } from "./users.ts";
+
+export const SESSION_COOKIE = "aihub_session";
+
+export interface Account {
+  user: User;
+  sessionId: string;
+}
+
+/** The token signer, shared by the routes that issue tokens and the guard that reads them. */
+export function tokenPlugin(secret: string, ttlHours: number) {
+  return new Elysia({ name: "tokens", seed: secret }).use(jwt({ name: "jwt", secret, exp: `${ttlHours}h` }));
+}
+
+/** Finds the bearer token or the session cookie of a request. */
+export function presentedToken(headers: Record<string, string | undefined>, cookie: string | undefined): string | null {
+  const auth = headers.authorization;
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || null;
+  return cookie || null;
+}
+
+/** Loads the account behind a verified token's claims; throws 401 or 403. */
+export async function accountFromClaims(db: Db, claims: false | Record<string, unknown>): Promise<Account> {
+  if (!claims || typeof claims.sid !== "string") throw new HttpError("unauthorized", "Could not validate credentials");
+  const userId = await liveSessionUser(db, claims.sid);
+  if (userId === null || String(userId) !== String(claims.sub)) throw new HttpError("unauthorized", "Could not validate credentials");
+  const user = await findUserById(db, userId);
+  if (!user) throw new HttpError("unauthorized", "Could not validate credentials");
+  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled");
+  return { user, sessionId: claims.sid };
+}
+
+/** Guards routes with account auth; handlers receive `account`. */
+export function accountAuth(db: Db, secret: string, ttlHours: number) {
+  return new Elysia({ name: "account-auth", seed: secret })
+    .use(tokenPlugin(secret, ttlHours))
+    .resolve({ as: "scoped" }, async ({ jwt, headers, cookie }) => {
+      const token = presentedToken(headers, cookie[SESSION_COOKIE]?.value as string | undefined);
+      if (!token) throw new HttpError("unauthorized", "Not authenticated");
+      return { account: await accountFromClaims(db, await jwt.verify(token)) };
+    });
+}

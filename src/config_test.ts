@@ -1,0 +1,58 @@
+// loadConfig() validates the environment once and explains what is wrong.
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const dir = () => mkdtempSync(join(tmpdir(), "aihub-config-"));
+
+describe("loadConfig()", () => {
+  test("defaults to port 3000, PGlite under the data directory, and the offline demo model", () => {
+    const dataDir = dir();
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.redisUrl).toBeNull();
+    expect(config.models.map((m) => m.id)).toEqual(["demo"]);
+    expect(config.upstreams).toEqual([]);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test("embedded mode generates a JWT secret once and keeps it in the data directory", () => {
+    const dataDir = dir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(existsSync(join(dataDir, "jwt-secret"))).toBe(true);
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret).toBe(first.jwtSecret);
+    expect(readFileSync(join(dataDir, "jwt-secret"), "utf8")).toBe(first.jwtSecret);
+  });
+
+  test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
+    expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
+  });
+
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ PORT: "70000" }, "PORT must be an integer from 0 to 65535"],
+    [{ PORT: "abc" }, "PORT must be an integer"],
+    [{ DATABASE_URL: "mysql://x/y", JWT_SECRET: "x".repeat(40) }, "DATABASE_URL must start with postgres: or postgresql:"],
+    [{ DATABASE_URL: "not a url", JWT_SECRET: "x".repeat(40) }, "DATABASE_URL is not a valid URL"],
+    [{ REDIS_URL: "http://localhost" }, "REDIS_URL must start with redis:"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of"],
+    [{ JWT_SECRET: "short" }, "JWT_SECRET must be at least 32 characters"],
+    [{ UPSTREAM_BASE_URL: "http://127.0.0.1:9" }, "UPSTREAM_MODELS must list the models"],
+    [{ DEFAULT_MODEL: "gpt-9" }, "DEFAULT_MODEL \"gpt-9\" is not in the model catalog"],
+  ];
+  for (const [env, message] of bad) {
+    test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {
+      expect(() => loadConfig({ DATA_DIR: dir(), ...env })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATA_DIR: dir(), ...env })).toThrow(message);
+    });
+  }
+
+  test("an OpenAI-compatible upstream is configured from its base URL, key and models", () => {
+    const config = loadConfig({ DATA_DIR: dir(), UPSTREAM_BASE_URL: "http://127.0.0.1:9999/v1/", UPSTREAM_API_KEY: "sk-x", UPSTREAM_MODELS: "a, b", UPSTREAM_INPUT_PRICE: "0.15", UPSTREAM_OUTPUT_PRICE: "0.6" });
+    expect(config.upstreams).toEqual([{ name: "upstream", baseUrl: "http://127.0.0.1:9999/v1", apiKey: "sk-x", headers: {}, timeoutMs: 120000 }]);
+    expect(config.models.map((m) => [m.id, m.inputPrice, m.outputPrice])).toEqual([["a", 0.15, 0.6], ["b", 0.15, 0.6]]);
+  });
+});

@@ -1,0 +1,59 @@
+// Opens the database: PostgreSQL through postgres.js when a URL is given, embedded PGlite otherwise.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema/mod.ts";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** The PostgreSQL URL; null for PGlite. */
+  url: string | null;
+  /** Runs `select 1`; throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connects to PostgreSQL at `url` with a bounded pool. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: options.max ?? 20, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    url,
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Opens (or creates) the embedded PGlite database under `dataDir/pglite`. */
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let client;
+  if (dataDir) {
+    // PGlite's own mkdir is not recursive.
+    mkdirSync(dataDir, { recursive: true });
+    client = await PGlite.create(join(dataDir, "pglite"));
+  } else {
+    client = await PGlite.create();
+  }
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    url: null,
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,4 @@
+// The Drizzle schema: the source of truth that drizzle-kit turns into migrations/.
+export * from "./users.ts";
+export * from "./api_keys.ts";
+export * from "./usage.ts";

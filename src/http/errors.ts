@@ -1,0 +1,101 @@
+// One map from error codes to statuses, and the two error shapes: {detail} and OpenAI's {error}.
+
+export type ErrorCode =
+  | "bad_request"
+  | "invalid_json"
+  | "validation"
+  | "unauthorized"
+  | "invalid_api_key"
+  | "forbidden"
+  | "not_found"
+  | "model_not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "insufficient_quota"
+  | "rate_limited"
+  | "upstream_failed"
+  | "upstream_timeout"
+  | "unavailable"
+  | "internal";
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation: 422,
+  unauthorized: 401,
+  invalid_api_key: 401,
+  forbidden: 403,
+  not_found: 404,
+  model_not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  insufficient_quota: 402,
+  rate_limited: 429,
+  upstream_failed: 502,
+  upstream_timeout: 504,
+  unavailable: 503,
+  internal: 500,
+};
+
+const OPENAI_TYPE: Record<ErrorCode, [type: string, code: string | null]> = {
+  bad_request: ["invalid_request_error", null],
+  invalid_json: ["invalid_request_error", "invalid_json"],
+  validation: ["invalid_request_error", null],
+  unauthorized: ["authentication_error", "invalid_api_key"],
+  invalid_api_key: ["authentication_error", "invalid_api_key"],
+  forbidden: ["permission_error", "forbidden"],
+  not_found: ["invalid_request_error", "not_found"],
+  model_not_found: ["invalid_request_error", "model_not_found"],
+  conflict: ["invalid_request_error", "conflict"],
+  payload_too_large: ["invalid_request_error", "request_too_large"],
+  insufficient_quota: ["insufficient_quota", "insufficient_quota"],
+  rate_limited: ["rate_limit_error", "rate_limit_exceeded"],
+  upstream_failed: ["upstream_error", "upstream_failed"],
+  upstream_timeout: ["upstream_error", "upstream_timeout"],
+  unavailable: ["service_unavailable", "service_unavailable"],
+  internal: ["server_error", "internal_error"],
+};
+
+/** A failure with a code that maps to an HTTP status and either error shape. */
+export class HttpError extends Error {
+  override name = "HttpError";
+  readonly code: ErrorCode;
+  readonly param: string | null;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, options: { param?: string | null; headers?: Record<string, string> } = {}) {
+    super(message);
+    this.code = code;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+/** The status for an error code. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** True for paths that answer in OpenAI's error shape. */
+export function usesOpenAiShape(path: string): boolean {
+  return path === "/v1" || path.startsWith("/v1/");
+}
+
+/** The JSON body of an error in the shape the route's clients read. */
+export function errorBody(error: HttpError, path: string): unknown {
+  if (!usesOpenAiShape(path)) return { detail: error.message };
+  const [type, code] = OPENAI_TYPE[error.code];
+  return { error: { message: error.message, type, code: error.code === "validation" || error.code === "bad_request" ? code ?? "invalid_value" : code, param: error.param } };
+}
+
+/** A JSON Response for `error` in the route's shape. */
+export function errorResponse(error: HttpError, path: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(errorBody(error, path)), {
+    status: error.status,
+    headers: { "content-type": "application/json", ...headers, ...error.headers },
+  });
+}

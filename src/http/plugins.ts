@@ -1,0 +1,46 @@
+// Cross-cutting HTTP behaviour: request ids, body parsing with a size cap, and one error handler for both shapes.
+import { Elysia } from "elysia";
+import type { Logger } from "../log.ts";
+import { readFormBody, readJsonBody } from "./body.ts";
+import { errorResponse, HttpError } from "./errors.ts";
+
+/** Turns an Elysia validation error into a 422 naming the first bad field. */
+export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown }> }): HttpError {
+  const first = error.all?.[0];
+  const field = (first?.path ?? "").replace(/^\//, "").replaceAll("/", ".") || "body";
+  if (first?.message === "Unexpected property") return new HttpError("validation", `Unknown field '${field}'`, { param: field });
+  if (first?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
+  return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
+}
+
+/** Request ids, capped body parsing and error mapping, applied to every route. */
+export function httpPlugin(log: Logger) {
+  return new Elysia({ name: "http" })
+    .onRequest(({ set, request }) => {
+      const incoming = request.headers.get("x-request-id");
+      set.headers["x-request-id"] = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : crypto.randomUUID();
+    })
+    .onAfterResponse({ as: "global" }, ({ request, set }) => {
+      // Paths and statuses only: headers and bodies may carry secrets.
+      log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
+    })
+    .onParse({ as: "global" }, async ({ request, contentType }) => {
+      if (contentType.startsWith("application/x-www-form-urlencoded")) return await readFormBody(request);
+      // A body-less POST (logout, revoke) usually carries no content type: nothing to parse.
+      return await readJsonBody(request, { allowEmpty: !contentType });
+    })
+    .onError({ as: "global" }, ({ code, error, request, set }) => {
+      const path = new URL(request.url).pathname;
+      const headers = { "x-request-id": String(set.headers["x-request-id"] ?? crypto.randomUUID()) };
+      let mapped: HttpError;
+      if (error instanceof HttpError) mapped = error;
+      else if (code === "PARSE") mapped = (error as { cause?: unknown }).cause instanceof HttpError ? (error as { cause: HttpError }).cause : new HttpError("invalid_json", "Request body could not be parsed");
+      else if (code === "VALIDATION") mapped = validationError(error as never);
+      else if (code === "NOT_FOUND") mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
+      else {
+        log.error("unhandled error", { path, error });
+        mapped = new HttpError("internal", "Internal server error");
+      }
+      return errorResponse(mapped, path, { ...headers, ...(set.headers as Record<string, string>) });
+    });
+}

@@ -1,0 +1,132 @@
+// In-process limits: exact sliding-window logs and quota counters seeded from the database.
+import { type Admission, type AdmitRequest, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult, type UsageRecord } from "./limiter.ts";
+
+/** Timestamps of admitted events, oldest first; trimmed lazily to the window. */
+class SlidingLog {
+  private times: number[] = [];
+  private head = 0;
+
+  trim(now: number, windowMs: number): number {
+    while (this.head < this.times.length && this.times[this.head]! <= now - windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  oldest(): number | undefined {
+    return this.times[this.head];
+  }
+
+  push(now: number): void {
+    this.times.push(now);
+  }
+}
+
+export interface MemoryLimitStoreOptions {
+  loadQuota: QuotaLoader;
+  /** Makes a usage record durable (the database group-commit writer). */
+  persist: (record: UsageRecord) => Promise<void>;
+  now?: () => number;
+}
+
+/** Creates the in-process LimitStore used when no REDIS_URL is set (one hub instance). */
+export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitStore {
+  const now = options.now ?? Date.now;
+  const logs = new Map<string, SlidingLog>();
+  const quotas = new Map<string, number>();
+  const seeding = new Map<string, Promise<void>>();
+
+  const logFor = (bucket: string) => {
+    let log = logs.get(bucket);
+    if (!log) logs.set(bucket, (log = new SlidingLog()));
+    return log;
+  };
+
+  const seed = async (userId: number, periodKey: string) => {
+    const id = `${userId}:${periodKey}`;
+    if (quotas.has(id)) return id;
+    let pending = seeding.get(id);
+    if (!pending) {
+      pending = options.loadQuota(userId, periodKey).then((used) => {
+        if (!quotas.has(id)) quotas.set(id, used);
+      }).finally(() => seeding.delete(id));
+      seeding.set(id, pending);
+    }
+    await pending;
+    return id;
+  };
+
+  // Drop idle logs now and then so memory follows active keys, not all keys ever seen.
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [bucket, log] of logs) if (log.trim(t, 15 * 60_000) === 0) logs.delete(bucket);
+  }, 60_000);
+  sweep.unref?.();
+
+  return {
+    kind: "memory",
+    async admit(request: AdmitRequest): Promise<Admission> {
+      const quotaId = await seed(request.userId, request.period.key);
+      // From here to the return nothing awaits, so the check and the reservation are one atomic step.
+      const t = now();
+      const log = logFor(`key:${request.keyId}`);
+      const count = log.trim(t, RATE_WINDOW_MS);
+      const used = quotas.get(quotaId)!;
+      const oldest = log.oldest() ?? t;
+      const state = {
+        rateLimit: request.rateLimit,
+        rateRemaining: Math.max(0, request.rateLimit - count),
+        rateReset: Math.ceil((oldest + RATE_WINDOW_MS) / 1000),
+        quotaLimit: request.quotaLimit,
+        quotaUsed: used,
+        quotaReset: Math.floor(request.period.end.getTime() / 1000),
+      };
+      if (count >= request.rateLimit) {
+        return { allowed: false, reason: "rate_limited", state, retryAfterSec: secondsUntil(oldest + RATE_WINDOW_MS, t) };
+      }
+      if (request.countsQuota && used >= request.quotaLimit) {
+        return { allowed: false, reason: "quota_exceeded", state, retryAfterSec: secondsUntil(request.period.end.getTime(), t) };
+      }
+      log.push(t);
+      if (request.countsQuota) quotas.set(quotaId, used + 1);
+      state.rateRemaining = Math.max(0, request.rateLimit - count - 1);
+      state.rateReset = Math.ceil(((count === 0 ? t : oldest) + RATE_WINDOW_MS) / 1000);
+      state.quotaUsed = request.countsQuota ? used + 1 : used;
+      return { allowed: true, state };
+    },
+    async settle(record, { refundQuota, periodKey }) {
+      if (refundQuota) {
+        const id = `${record.userId}:${periodKey}`;
+        const used = quotas.get(id);
+        if (used !== undefined) quotas.set(id, Math.max(0, used - 1));
+      }
+      await options.persist(record);
+    },
+    async quotaUsed(userId, periodKey) {
+      const id = await seed(userId, periodKey);
+      return quotas.get(id)!;
+    },
+    async forgetQuota(userId, periodKey) {
+      quotas.delete(`${userId}:${periodKey}`);
+    },
+    async throttleCheck(bucket, limit, windowMs): Promise<ThrottleResult> {
+      const t = now();
+      const log = logFor(`throttle:${bucket}`);
+      const count = log.trim(t, windowMs);
+      if (count < limit) return { allowed: true, retryAfterSec: 0 };
+      return { allowed: false, retryAfterSec: secondsUntil((log.oldest() ?? t) + windowMs, t) };
+    },
+    async throttleRecord(bucket, windowMs) {
+      const t = now();
+      const log = logFor(`throttle:${bucket}`);
+      log.trim(t, windowMs);
+      log.push(t);
+    },
+    async ping() {},
+    async close() {
+      clearInterval(sweep);
+    },
+  };
+}

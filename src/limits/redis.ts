@@ -1,0 +1,108 @@
+// Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
+import { createHash, randomBytes } from "node:crypto";
+import type { RedisClientType } from "redis";
+import { type Admission, type AdmitRequest, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
+import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
+
+export type Redis = RedisClientType;
+
+const QUOTA_TTL_SEC = 70 * 24 * 3600;
+
+/** The names of the hub's Redis keys under a prefix. */
+export function redisKeys(prefix: string) {
+  return {
+    usageStream: `${prefix}:usage`,
+    invalidation: `${prefix}:invalidate`,
+    quota: (userId: number, periodKey: string) => `${prefix}:quota:{${userId}}:${periodKey}`,
+    rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
+    throttle: (bucket: string) => `${prefix}:throttle:{${bucket}}`,
+  };
+}
+
+/** Runs a script by SHA, loading it on the first NOSCRIPT (after a Redis restart or flush). */
+export function scriptRunner(redis: Redis, source: string) {
+  const sha = createHash("sha1").update(source).digest("hex");
+  return async (keys: string[], args: string[]): Promise<unknown> => {
+    try {
+      return await redis.evalSha(sha, { keys, arguments: args });
+    } catch (error) {
+      if (!String((error as Error).message).includes("NOSCRIPT")) throw error;
+      return await redis.eval(source, { keys, arguments: args });
+    }
+  };
+}
+
+/** Creates the Redis LimitStore: exact across any number of hub instances. */
+export function createRedisLimitStore(redis: Redis, options: { loadQuota: QuotaLoader; prefix: string }): LimitStore {
+  const names = redisKeys(options.prefix);
+  const quotaKey = names.quota;
+  const admitScript = scriptRunner(redis, ADMIT_SCRIPT);
+  const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
+  const throttleScript = scriptRunner(redis, THROTTLE_SCRIPT);
+  const nonce = () => randomBytes(6).toString("base64url");
+
+  const admitOnce = async (request: AdmitRequest, seed: number) =>
+    (await admitScript(
+      [names.rate(request.keyId), quotaKey(request.userId, request.period.key)],
+      [String(request.rateLimit), String(RATE_WINDOW_MS), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), nonce(), String(QUOTA_TTL_SEC)],
+    )) as number[];
+
+  return {
+    kind: "redis",
+    async admit(request: AdmitRequest): Promise<Admission> {
+      let reply = await admitOnce(request, -1);
+      if (reply[0] === -1) {
+        // The counter is missing (new month, Redis restarted or flushed): rebuild it from the database.
+        reply = await admitOnce(request, await options.loadQuota(request.userId, request.period.key));
+      }
+      const [outcome, count, used, oldest, now] = reply as [number, number, number, number, number];
+      const state = {
+        rateLimit: request.rateLimit,
+        rateRemaining: Math.max(0, request.rateLimit - count),
+        rateReset: Math.ceil((oldest + RATE_WINDOW_MS) / 1000),
+        quotaLimit: request.quotaLimit,
+        quotaUsed: used,
+        quotaReset: Math.floor(request.period.end.getTime() / 1000),
+      };
+      if (outcome === 0) return { allowed: false, reason: "rate_limited", state, retryAfterSec: secondsUntil(oldest + RATE_WINDOW_MS, now) };
+      if (outcome === 2) return { allowed: false, reason: "quota_exceeded", state, retryAfterSec: secondsUntil(request.period.end.getTime(), now) };
+      return { allowed: true, state };
+    },
+    async settle(record: UsageRecord, { refundQuota, periodKey }) {
+      await settleScript([quotaKey(record.userId, periodKey), names.usageStream], [refundQuota ? "1" : "0", JSON.stringify(record)]);
+    },
+    async quotaUsed(userId, periodKey) {
+      const cached = await redis.get(quotaKey(userId, periodKey));
+      if (cached !== null) return Number(cached);
+      const used = await options.loadQuota(userId, periodKey);
+      await redis.set(quotaKey(userId, periodKey), String(used), { EX: QUOTA_TTL_SEC, NX: true } as never);
+      return Number((await redis.get(quotaKey(userId, periodKey))) ?? used);
+    },
+    async forgetQuota(userId, periodKey) {
+      await redis.del(quotaKey(userId, periodKey));
+    },
+    async throttleCheck(bucket, limit, windowMs) {
+      const [allowed, retryMs] = (await throttleScript([names.throttle(bucket)], [String(limit), String(windowMs), "0", nonce()])) as number[];
+      return { allowed: allowed === 1, retryAfterSec: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs! / 1000)) };
+    },
+    async throttleRecord(bucket, windowMs) {
+      await throttleScript([names.throttle(bucket)], ["0", String(windowMs), "1", nonce()]);
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {},
+  };
+}
+
+/** Connects to Redis at `url`, reconnecting with backoff forever so an outage heals without a restart. */
+export async function connectRedis(url: string, onError: (error: Error) => void = () => {}): Promise<Redis> {
+  const { createClient } = await import("redis");
+  const client = createClient({
+    url,
+    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 },
+  }) as Redis;
+  client.on("error", onError);
+  await client.connect();
+  return client;
+}

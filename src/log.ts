@@ -1,0 +1,42 @@
+// A small JSON-lines logger that scrubs anything looking like a secret before it is written.
+import type { LogLevel } from "./config.ts";
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const SECRET_PATTERNS = [/ai-hub-[A-Za-z0-9_-]{10,}/g, /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, /Bearer\s+\S+/gi];
+const SECRET_FIELDS = /pass(word)?|secret|token|authorization|api_?key|cookie/i;
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Replaces secret-looking values (API keys, JWTs, bearer headers, secret-named fields). */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return SECRET_PATTERNS.reduce((s, re) => s.replace(re, "[redacted]"), value);
+  if (value instanceof Error) return { name: value.name, message: redact(value.message) };
+  if (Array.isArray(value)) return depth > 4 ? "[…]" : value.map((v) => redact(v, depth + 1));
+  if (value && typeof value === "object") {
+    if (depth > 4) return "[…]";
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.test(k) ? "[redacted]" : redact(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+/** Creates a logger writing JSON lines at or above `level` to `write` (stdout by default). */
+export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(line + "\n")): Logger {
+  const emit = (at: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[at] < ORDER[level]) return;
+    const entry = { time: new Date().toISOString(), level: at, msg: redact(msg), ...(fields ? (redact(fields) as object) : {}) };
+    write(JSON.stringify(entry));
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+  };
+}

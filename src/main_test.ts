@@ -1,0 +1,73 @@
+// The hub as a process: starts on the embedded default, keeps data across restarts, stops cleanly.
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const BUN = process.execPath;
+
+async function startHub(env: Record<string, string>) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, PORT: String(port), LOG_LEVEL: "info", ...env }, stdout: "pipe", stderr: "pipe" });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) break;
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { proc, base };
+    } catch {}
+    await Bun.sleep(100);
+  }
+  proc.kill();
+  throw new Error(`hub did not start: ${await new Response(proc.stderr).text()}`);
+}
+
+describe("the hub process", () => {
+  test("keeps accounts and keys across a restart and exits 0 on SIGTERM", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "aihub-main-")), "nested", "data");
+    const env = { DATA_DIR: dataDir, PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1" };
+    const first = await startHub(env);
+    expect((await fetch(`${first.base}/ready`)).status).toBe(200);
+    const reg = await fetch(`${first.base}/api/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "persist@example.com", password: "persist-me-please" }) });
+    expect(reg.status).toBe(201);
+    const { access_token } = await reg.json() as { access_token: string };
+    const key = await (await fetch(`${first.base}/api/v1/developer/api-keys`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${access_token}` }, body: JSON.stringify({ name: "kept" }) })).json() as { id: number };
+    first.proc.kill("SIGTERM");
+    expect(await first.proc.exited).toBe(0);
+
+    const second = await startHub(env);
+    try {
+      // The same JWT secret was kept, so the old session token still works.
+      const keys = await (await fetch(`${second.base}/api/v1/developer/api-keys`, { headers: { authorization: `Bearer ${access_token}` } })).json() as Array<{ id: number; name: string }>;
+      expect(keys).toEqual([expect.objectContaining({ id: key.id, name: "kept" })]);
+      const login = await fetch(`${second.base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "PERSIST@example.com", password: "persist-me-please" }) });
+      expect(login.status).toBe(200);
+    } finally {
+      second.proc.kill("SIGTERM");
+      expect(await second.proc.exited).toBe(0);
+    }
+  }, 90_000);
+
+  test("refuses to start with a clear message when the configuration is wrong", async () => {
+    const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATABASE_URL: "postgres://127.0.0.1/x", JWT_SECRET: "" }, stdout: "pipe", stderr: "pipe" });
+    expect(await proc.exited).toBe(2);
+    expect(await new Response(proc.stderr).text()).toContain("AI Hub cannot start: JWT_SECRET is required when DATABASE_URL is set");
+  });
+
+  test("/ready is 503 when PostgreSQL cannot be reached, while /health stays 200", async () => {
+    const { createTestHub } = await import("./testing/harness.ts");
+    const { openPostgres } = await import("./db/mod.ts");
+    const hub = await createTestHub({ backend: "pglite" });
+    const unreachable = await openPostgres("postgres://postgres@127.0.0.1:1/none");
+    const { createApp } = await import("./app.ts");
+    const app = createApp({ ...hub.runtime.deps, database: unreachable });
+    try {
+      expect((await app.handle(new Request("http://localhost/health"))).status).toBe(200);
+      const ready = await app.handle(new Request("http://localhost/ready"));
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: { database: string } }).checks.database).toContain("unavailable");
+    } finally {
+      await unreachable.close();
+      await hub.close();
+    }
+  });
+});

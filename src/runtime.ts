@@ -1,0 +1,101 @@
+// Opens everything the app depends on (database, Redis, limits, usage pipeline) and closes it in order.
+import { hostname } from "node:os";
+import type { Config } from "./config.ts";
+import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
+import { createKeyVerifier } from "./keys/mod.ts";
+import { connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
+import type { Logger } from "./log.ts";
+import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
+import type { AppDeps } from "./app.ts";
+
+export interface Runtime {
+  deps: AppDeps;
+  /** Moves every settled usage record into the database now (tests, shutdown). */
+  flushUsage(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** An already-open database (tests share one per process). */
+  database?: Database;
+  skipMigrate?: boolean;
+}
+
+/** Opens the database (PostgreSQL or PGlite), Redis when configured, and the usage pipeline. */
+export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+  if (!options.skipMigrate) await migrate(database);
+  const { db } = database;
+  const loadQuota = (userId: number, periodKey: string) => storedQuotaUsed(db, userId, periodKey);
+
+  let redis: Redis | null = null;
+  let subscriber: Redis | null = null;
+  let flusher: UsageFlusher | null = null;
+  let limits: LimitStore;
+  let drainWriter = async () => {};
+  const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
+  const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
+
+  if (config.redisUrl) {
+    let lastError = 0;
+    redis = await connectRedis(config.redisUrl, (error) => {
+      if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
+      lastError = Date.now();
+    });
+    limits = createRedisLimitStore(redis, { loadQuota, prefix: config.redisPrefix });
+    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix });
+    // Revocations and operator changes reach every instance's key cache at once.
+    subscriber = redis.duplicate();
+    subscriber.on("error", () => {});
+    await subscriber.connect();
+    await subscriber.subscribe(INVALIDATION_CHANNEL, (message) => {
+      const target = JSON.parse(message) as { keyHash?: string; userId?: number };
+      keys.invalidate(target);
+    });
+  } else {
+    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+      onError: (error) => log.error("usage write failed", { error }),
+    });
+    limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });
+    drainWriter = () => writer.drain();
+  }
+
+  const invalidate = (target: { keyHash?: string; userId?: number }) => {
+    keys.invalidate(target);
+    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(target)).catch(() => {});
+  };
+
+  const deps: AppDeps = {
+    config,
+    log,
+    database,
+    redis,
+    limits,
+    keys,
+    onKeyRevoked: (keyHash) => invalidate({ keyHash }),
+    onUserChanged: (userId) => invalidate({ userId }),
+    clientAddress: (request, server) => {
+      if (config.trustProxy) {
+        const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+        if (forwarded) return forwarded;
+      }
+      return server?.requestIP(request)?.address ?? "unknown";
+    },
+  };
+
+  return {
+    deps,
+    async flushUsage() {
+      await drainWriter();
+      if (flusher) await flusher.flushNow();
+    },
+    async close() {
+      await drainWriter();
+      await flusher?.stop();
+      await subscriber?.close().catch(() => {});
+      await redis?.close().catch(() => {});
+      await limits.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

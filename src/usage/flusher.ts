@@ -1,0 +1,103 @@
+// Moves usage records from the Redis stream into the database in batches; any instance may take over a dead one's.
+import type { Db } from "../db/mod.ts";
+import type { Logger } from "../log.ts";
+import { type Redis, redisKeys, type UsageRecord } from "../limits/mod.ts";
+import { writeUsageBatch } from "./store.ts";
+
+const GROUP = "flushers";
+
+export interface UsageFlusher {
+  /** Flushes until the stream has nothing this consumer can read (tests and shutdown). */
+  flushNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+type Message = { id: string; message: Record<string, string> };
+
+/** Starts a flusher loop on its own Redis connection (blocking reads must not stall the hot path). */
+export async function startUsageFlusher(redis: Redis, db: Db, options: { consumer: string; log: Logger; prefix: string; batch?: number; claimIdleMs?: number }): Promise<UsageFlusher> {
+  const USAGE_STREAM = redisKeys(options.prefix).usageStream;
+  const reader = redis.duplicate();
+  reader.on("error", () => {});
+  await reader.connect();
+  const batch = options.batch ?? 500;
+  const claimIdleMs = options.claimIdleMs ?? 15_000;
+  let stopped = false;
+  let lastClaim = 0;
+
+  const ensureGroup = async () => {
+    try {
+      await reader.xGroupCreate(USAGE_STREAM, GROUP, "0", { MKSTREAM: true });
+    } catch (error) {
+      if (!String((error as Error).message).includes("BUSYGROUP")) throw error;
+    }
+  };
+
+  const store = async (messages: Message[]) => {
+    if (messages.length === 0) return 0;
+    const records = messages.map((m) => JSON.parse(m.message.r!) as UsageRecord);
+    await writeUsageBatch(db, records);
+    const ids = messages.map((m) => m.id);
+    await reader.xAck(USAGE_STREAM, GROUP, ids);
+    await reader.xDel(USAGE_STREAM, ids);
+    return messages.length;
+  };
+
+  // Records a crashed instance read but never stored stay pending; after claimIdleMs anyone claims them.
+  const claimAbandoned = async () => {
+    const reply = await reader.xAutoClaim(USAGE_STREAM, GROUP, options.consumer, claimIdleMs, "0-0", { COUNT: batch });
+    return await store((reply.messages ?? []).filter((m): m is Message => m !== null) as Message[]);
+  };
+
+  const readOnce = async (blockMs: number) => {
+    const reply = await reader.xReadGroup(GROUP, options.consumer, { key: USAGE_STREAM, id: ">" }, { COUNT: batch, BLOCK: blockMs });
+    const messages = ((reply as Array<{ messages: Message[] }> | null)?.[0]?.messages ?? []) as Message[];
+    return await store(messages);
+  };
+
+  // Our own pending entries (read, then the write failed) are retried first.
+  const retryOwn = async () => {
+    const reply = await reader.xReadGroup(GROUP, options.consumer, { key: USAGE_STREAM, id: "0" }, { COUNT: batch });
+    const messages = ((reply as Array<{ messages: Message[] }> | null)?.[0]?.messages ?? []) as Message[];
+    return await store(messages);
+  };
+
+  await ensureGroup();
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await retryOwn();
+        if (Date.now() - lastClaim > claimIdleMs / 3) {
+          lastClaim = Date.now();
+          await claimAbandoned();
+        }
+        await readOnce(200);
+      } catch (error) {
+        if (stopped) break;
+        options.log.warn("usage flush failed; will retry", { error });
+        if (String((error as Error).message).includes("NOGROUP")) await ensureGroup().catch(() => {});
+        await Bun.sleep(500);
+      }
+    }
+  })();
+
+  return {
+    async flushNow() {
+      let total = 0;
+      for (;;) {
+        const n = (await retryOwn()) + (await readOnce(1));
+        total += n;
+        if (n === 0) return total;
+      }
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+      // One last pass so a graceful shutdown leaves nothing of its own pending.
+      try {
+        await retryOwn();
+      } catch {}
+      await reader.close().catch(() => {});
+    },
+  };
+}

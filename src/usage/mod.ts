@@ -1,0 +1,6 @@
+// Usage: records, rollups, the quota counter's source of truth, and the pipelines that write them.
+export { startUsageFlusher } from "./flusher.ts";
+export type { UsageFlusher } from "./flusher.ts";
+export { createGroupCommitWriter } from "./group_commit.ts";
+export type { GroupCommitWriter } from "./group_commit.ts";
+export { chargesQuota, storedQuotaUsed, storedRecordIds, writeUsageBatch } from "./store.ts";
