@@ -3,6 +3,8 @@ import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/mod.ts";
 import { authRoutes } from "./auth/mod.ts";
+import { chatRoutes } from "./chat/mod.ts";
+import { usageRoutes } from "./usage/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { type KeyVerifier, keysRoutes } from "./keys/mod.ts";
 import type { LimitStore, Redis } from "./limits/mod.ts";
@@ -29,7 +31,9 @@ export function createApp(deps: AppDeps) {
     .use(httpPlugin(deps.log))
     .use(healthRoutes(checks))
     .use(authRoutes(deps))
-    .use(keysRoutes(deps));
+    .use(keysRoutes(deps))
+    .use(usageRoutes(deps))
+    .use(chatRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

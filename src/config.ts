@@ -44,6 +44,8 @@ export interface Config {
   models: readonly ModelConfig[];
   defaultModel: string;
   demoPrice: { input: number; output: number };
+  /** Pause between the demo model's streamed words. */
+  demoChunkDelayMs: number;
   keyCacheTtlMs: number;
   secureCookies: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
@@ -211,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     models: Object.freeze(allModels),
     defaultModel: chosenDefault,
     demoPrice,
+    demoChunkDelayMs: intFrom(env, "DEMO_CHUNK_DELAY_MS", 15, 0, 5_000),
     keyCacheTtlMs: intFrom(env, "KEY_CACHE_TTL_MS", 5_000, 0, 600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",

@@ -40,7 +40,7 @@ export async function accountFromClaims(db: Db, claims: false | Record<string, u
 export function accountAuth(db: Db, secret: string, ttlHours: number) {
   return new Elysia({ name: "account-auth", seed: secret })
     .use(tokenPlugin(secret, ttlHours))
-    .resolve({ as: "scoped" }, async ({ jwt, headers, cookie }) => {
+    .derive({ as: "scoped" }, async ({ jwt, headers, cookie }) => {
       const token = presentedToken(headers, cookie[SESSION_COOKIE]?.value as string | undefined);
       if (!token) throw new HttpError("unauthorized", "Not authenticated");
       return { account: await accountFromClaims(db, await jwt.verify(token)) };

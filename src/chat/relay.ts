@@ -1,0 +1,117 @@
+// Relays an upstream SSE stream event by event (never buffering a whole reply) while observing usage.
+
+export interface StreamObservation {
+  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  completionChars: number;
+  /** Text of the reply so far (for the seed route and estimates). */
+  sawDone: boolean;
+  upstreamError: string | null;
+}
+
+export interface RelayHooks {
+  /** Output (already SSE-encoded) for one upstream `data:` event; [DONE] never reaches it. */
+  onEvent(payload: string, parsed: Record<string, unknown> | null): string;
+  /** Output for an upstream comment line (keep-alives). */
+  onComment(line: string): string;
+  /** Called once when the upstream ends or fails; returns the closing output. */
+  onEnd(end: "done" | "truncated" | "failed", observation: StreamObservation, error: unknown): Promise<string>;
+  /** Called once if the client goes away first. */
+  onCancel(observation: StreamObservation): Promise<void>;
+  /** Called on every upstream chunk (restarts the idle timer). */
+  onChunk(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** Reads usage and text from one parsed event into the observation. */
+function observe(parsed: Record<string, unknown>, observation: StreamObservation): void {
+  const usage = parsed.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+  if (usage && typeof usage.prompt_tokens === "number") {
+    observation.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens ?? 0 };
+  }
+  if (parsed.error) {
+    const e = parsed.error as { message?: string } | string;
+    observation.upstreamError = typeof e === "string" ? e : e.message ?? "error event";
+  }
+  const choices = parsed.choices as Array<{ delta?: { content?: unknown } }> | undefined;
+  if (Array.isArray(choices)) {
+    for (const c of choices) if (typeof c.delta?.content === "string") observation.completionChars += c.delta.content.length;
+  }
+}
+
+/** A stream that forwards each complete SSE line of `upstream` as soon as it arrives. */
+export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  const decoder = new TextDecoder();
+  const observation: StreamObservation = { usage: null, completionChars: 0, sawDone: false, upstreamError: null };
+  let buffer = "";
+  let finished = false;
+
+  const handleLine = (line: string): string => {
+    if (line.startsWith("data:")) {
+      const payload = line.slice(5).trimStart();
+      if (payload === "[DONE]") {
+        observation.sawDone = true;
+        return "";
+      }
+      let parsed: Record<string, unknown> | null = null;
+      try {
+        parsed = JSON.parse(payload);
+      } catch {}
+      if (parsed) observe(parsed, observation);
+      return hooks.onEvent(payload, parsed);
+    }
+    if (line.startsWith(":")) return hooks.onComment(line);
+    return "";
+  };
+
+  const drainLines = (): string => {
+    let out = "";
+    let index;
+    while ((index = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, index).replace(/\r$/, "");
+      buffer = buffer.slice(index + 1);
+      if (line) out += handleLine(line);
+    }
+    return out;
+  };
+
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, end: "done" | "truncated" | "failed", error: unknown) => {
+    if (finished) return;
+    finished = true;
+    let tail = "";
+    if (buffer.trim()) tail += handleLine(buffer.trim());
+    buffer = "";
+    if (end === "done" && !observation.sawDone) end = "truncated";
+    if (end === "done" && observation.upstreamError) end = "failed";
+    tail += await hooks.onEnd(end, observation, error);
+    try {
+      if (tail) controller.enqueue(encoder.encode(tail));
+      controller.close();
+    } catch {}
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Keep reading until there is something to send: a pull that enqueues nothing is not called again.
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return await finish(controller, "done", null);
+          hooks.onChunk();
+          buffer += decoder.decode(value, { stream: true });
+          const out = drainLines();
+          if (out) return controller.enqueue(encoder.encode(out));
+        }
+      } catch (error) {
+        await finish(controller, "failed", error);
+      }
+    },
+    async cancel() {
+      if (finished) return;
+      finished = true;
+      await reader.cancel().catch(() => {});
+      await hooks.onCancel(observation);
+    },
+  }, { highWaterMark: 0 });
+}

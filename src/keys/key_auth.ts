@@ -1,0 +1,30 @@
+// Guards developer-API routes with an API key: a fixed check order, then a metered call for the handler.
+import { Elysia } from "elysia";
+import type { AppDeps } from "../app.ts";
+import { HttpError } from "../http/errors.ts";
+import { startCall } from "../usage/metering.ts";
+
+/** Reads the API key from `Authorization: Bearer …` (or `x-api-key`, as some clients send it). */
+export function presentedApiKey(headers: Record<string, string | undefined>): string | null {
+  const auth = headers.authorization;
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || null;
+  return headers["x-api-key"]?.trim() || null;
+}
+
+/** Resolves `call` (verified key + metering) for developer-API routes; 401 otherwise. */
+export function keyAuth(deps: AppDeps) {
+  return new Elysia({ name: "key-auth" })
+    .derive({ as: "scoped" }, async ({ headers, request }) => {
+      const secret = presentedApiKey(headers);
+      if (!secret) throw new HttpError("invalid_api_key", "Missing or invalid API key");
+      let verdict;
+      try {
+        verdict = await deps.keys.verify(secret);
+      } catch (error) {
+        deps.log.error("key verification failed", { error });
+        throw new HttpError("unavailable", "Cannot verify the API key: the database is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
+      }
+      if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key");
+      return { call: startCall(verdict.key, new URL(request.url).pathname) };
+    });
+}

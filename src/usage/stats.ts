@@ -1,0 +1,100 @@
+// Usage read from the daily rollups: current quota, daily history, and per-key / per-model breakdowns.
+import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/mod.ts";
+import { apiKeys, usageDaily, usageRecords } from "../db/schema/mod.ts";
+import type { LimitStore } from "../limits/mod.ts";
+import { quotaPeriod } from "../plans/mod.ts";
+
+export interface CurrentUsage {
+  quota_used: number;
+  quota_total: number;
+  quota_remaining: number;
+  quota_percentage: number;
+  quota_reset_at: string;
+  days_until_reset: number;
+  plan: string;
+}
+
+/** This month's quota use, reservations of calls in flight included. */
+export async function currentUsage(limits: LimitStore, user: { id: number; plan: string; monthlyQuota: number }, now = new Date()): Promise<CurrentUsage> {
+  const period = quotaPeriod(now);
+  const used = await limits.quotaUsed(user.id, period.key);
+  const total = user.monthlyQuota;
+  return {
+    quota_used: used,
+    quota_total: total,
+    quota_remaining: Math.max(0, total - used),
+    quota_percentage: total === 0 ? 100 : Math.round((used / total) * 10_000) / 100,
+    quota_reset_at: period.end.toISOString(),
+    days_until_reset: Math.ceil((period.end.getTime() - now.getTime()) / 86_400_000),
+    plan: user.plan,
+  };
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The last `days` days (UTC, today included), every day present, zeros included. */
+export async function usageHistory(db: Db, userId: number, days: number, now = new Date()) {
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const start = new Date(end.getTime() - (days - 1) * 86_400_000);
+  const rows = await db.select({
+    day: usageDaily.day,
+    requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
+    tokens: sql<number>`sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens})`.mapWith(Number),
+    cost: sql<number>`sum(${usageDaily.cost})`.mapWith(Number),
+  }).from(usageDaily)
+    .where(and(eq(usageDaily.userId, userId), gte(usageDaily.day, isoDay(start)), lte(usageDaily.day, isoDay(end))))
+    .groupBy(usageDaily.day);
+  const byDay = new Map(rows.map((r) => [String(r.day), r]));
+  const daily = [];
+  for (let t = start.getTime(); t <= end.getTime(); t += 86_400_000) {
+    const day = isoDay(new Date(t));
+    const row = byDay.get(day);
+    daily.push({ date: day, requests: row?.requests ?? 0, tokens: row?.tokens ?? 0, cost: Math.round((row?.cost ?? 0) * 1e9) / 1e9 });
+  }
+  return {
+    daily_usage: daily.map(({ date, requests, cost }) => ({ date, requests, cost })),
+    daily_tokens: daily.map((d) => d.tokens),
+    total_requests: daily.reduce((s, d) => s + d.requests, 0),
+    total_cost: Math.round(daily.reduce((s, d) => s + d.cost, 0) * 1e9) / 1e9,
+    period_start: start.toISOString(),
+    period_end: new Date(end.getTime() + 86_400_000 - 1).toISOString(),
+  };
+}
+
+/** Per-key and per-model totals over the last `days` days. */
+export async function usageBreakdown(db: Db, userId: number, days: number, now = new Date()) {
+  const start = isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000));
+  const where = and(eq(usageDaily.userId, userId), gte(usageDaily.day, start));
+  const totals = {
+    requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
+    successful: sql<number>`sum(${usageDaily.successful})`.mapWith(Number),
+    tokens: sql<number>`sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens})`.mapWith(Number),
+    cost: sql<number>`sum(${usageDaily.cost})`.mapWith(Number),
+  };
+  const byKey = await db.select({ keyId: usageDaily.apiKeyId, name: apiKeys.name, prefix: apiKeys.keyPrefix, ...totals })
+    .from(usageDaily).innerJoin(apiKeys, eq(apiKeys.id, usageDaily.apiKeyId)).where(where)
+    .groupBy(usageDaily.apiKeyId, apiKeys.name, apiKeys.keyPrefix).orderBy(desc(totals.requests));
+  const byModel = await db.select({ model: usageDaily.model, ...totals }).from(usageDaily).where(where)
+    .groupBy(usageDaily.model).orderBy(desc(totals.requests));
+  return { byKey, byModel };
+}
+
+/** The user's most recent calls, newest first; `before` pages by (created_at, id), never OFFSET. */
+export async function recentCalls(db: Db, userId: number, options: { limit?: number; before?: { createdAt: Date; id: string } } = {}) {
+  const before = options.before;
+  const rows = await db.select({
+    id: usageRecords.id, createdAt: usageRecords.createdAt, endpoint: usageRecords.endpoint, model: usageRecords.model,
+    status: usageRecords.status, outcome: usageRecords.outcome, promptTokens: usageRecords.promptTokens,
+    completionTokens: usageRecords.completionTokens, tokensEstimated: usageRecords.tokensEstimated, cost: usageRecords.cost,
+    latencyMs: usageRecords.latencyMs, ttfbMs: usageRecords.ttfbMs, stream: usageRecords.stream, keyName: apiKeys.name, keyPrefix: apiKeys.keyPrefix,
+  }).from(usageRecords).innerJoin(apiKeys, eq(apiKeys.id, usageRecords.apiKeyId))
+    .where(before
+      ? and(eq(usageRecords.userId, userId), sql`(${usageRecords.createdAt}, ${usageRecords.id}) < (${before.createdAt.toISOString()}::timestamptz, ${before.id})`)
+      : eq(usageRecords.userId, userId))
+    .orderBy(desc(usageRecords.createdAt), desc(usageRecords.id)).limit(options.limit ?? 20);
+  return rows;
+}
+
