@@ -3,22 +3,13 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnHub } from "./testing/process.ts";
 
 const BUN = process.execPath;
 
 async function startHub(env: Record<string, string>) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, PORT: String(port), LOG_LEVEL: "info", ...env }, stdout: "pipe", stderr: "pipe" });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) break;
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { proc, base };
-    } catch {}
-    await Bun.sleep(100);
-  }
-  proc.kill();
-  throw new Error(`hub did not start: ${await new Response(proc.stderr).text()}`);
+  const hub = await spawnHub({ LOG_LEVEL: "info", ...env });
+  return { proc: hub.proc, base: hub.base };
 }
 
 describe("the hub process", () => {

@@ -43,7 +43,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       lastError = Date.now();
     });
     limits = createRedisLimitStore(redis, { loadQuota, prefix: config.redisPrefix });
-    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix });
+    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
     subscriber.on("error", () => {});

@@ -16,9 +16,9 @@ export function validationError(error: { all?: Array<{ path?: string; summary?: 
 /** Request ids, capped body parsing and error mapping, applied to every route. */
 export function httpPlugin(log: Logger) {
   return new Elysia({ name: "http" })
-    .onRequest(({ set, request }) => {
-      const incoming = request.headers.get("x-request-id");
-      set.headers["x-request-id"] = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : crypto.randomUUID();
+    .onRequest(({ set }) => {
+      // Always minted here: the id names the call's usage record, so a client must not choose it.
+      set.headers["x-request-id"] = crypto.randomUUID();
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
       // Paths and statuses only: headers and bodies may carry secrets.

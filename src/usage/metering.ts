@@ -20,10 +20,10 @@ export interface DeveloperCall {
 
 export type CallOutcome = Partial<Omit<UsageRecord, "id" | "userId" | "apiKeyId" | "endpoint" | "createdAt" | "latencyMs">> & { status: number; outcome: string };
 
-/** Begins metering a call by a verified key. */
-export function startCall(key: VerifiedKey, endpoint: string): DeveloperCall {
+/** Begins metering a call by a verified key; `id` (the request id) becomes its usage record's id. */
+export function startCall(key: VerifiedKey, endpoint: string, id: string = crypto.randomUUID()): DeveloperCall {
   const period = quotaPeriod();
-  return { id: crypto.randomUUID(), key, endpoint, startedAt: performance.now(), period: { key: period.key, end: period.end }, reservedQuota: false, limits: null, settled: false };
+  return { id, key, endpoint, startedAt: performance.now(), period: { key: period.key, end: period.end }, reservedQuota: false, limits: null, settled: false };
 }
 
 /** The X-RateLimit-* and X-Quota-* headers of a call (empty until it was admitted or refused). */
