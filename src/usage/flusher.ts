@@ -1,7 +1,7 @@
 // Moves usage records from the Redis stream into the database in batches; any instance may take over a dead one's.
 import type { Db } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
-import { type Redis, redisKeys, type UsageRecord } from "../limits/mod.ts";
+import { type Redis, redisKeys } from "../limits/mod.ts";
 import { writeUsageBatch } from "./store.ts";
 
 const GROUP = "flushers";
@@ -35,8 +35,8 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
 
   const store = async (messages: Message[]) => {
     if (messages.length === 0) return 0;
-    const records = messages.map((m) => JSON.parse(m.message.r!) as UsageRecord);
-    await writeUsageBatch(db, records);
+    // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
+    await writeUsageBatch(db, messages.map((m) => m.message.r!));
     const ids = messages.map((m) => m.id);
     await reader.xAck(USAGE_STREAM, GROUP, ids);
     await reader.xDel(USAGE_STREAM, ids);

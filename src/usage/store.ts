@@ -1,81 +1,67 @@
-// Writes usage records, their daily rollups, key counters and the quota counter in one transaction.
+// Writes usage records with their daily rollups, key counters and quota counter in one statement.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
-import { apiKeys, quotaUsage, usageDaily, usageRecords } from "../db/schema/mod.ts";
+import { quotaUsage, usageRecords } from "../db/schema/mod.ts";
 import type { UsageRecord } from "../limits/mod.ts";
-import { quotaPeriod } from "../plans/mod.ts";
 
-/** True when a record consumed quota for good (a successful chat call). */
-export function chargesQuota(record: UsageRecord): boolean {
-  return record.countsQuota && record.outcome === "ok";
-}
+// One statement does the whole batch inside PostgreSQL: the records arrive as one JSON parameter, and the
+// rollups, quota counters and key counters are computed from the rows actually inserted (so a redelivered
+// record, already stored, adds nothing). Rows are ordered so concurrent writers lock them in the same order.
+const WRITE_BATCH_SQL = `
+with input as (
+  select * from jsonb_to_recordset($1::jsonb) as r(
+    "id" text, "userId" int, "apiKeyId" int, "endpoint" text, "model" text, "upstream" text, "status" int,
+    "outcome" text, "countsQuota" boolean, "promptTokens" int, "completionTokens" int, "tokensEstimated" boolean,
+    "cost" double precision, "latencyMs" int, "ttfbMs" int, "stream" boolean, "error" text, "createdAt" timestamptz)
+),
+inserted as (
+  insert into usage_records (id, user_id, api_key_id, endpoint, model, upstream, status, outcome, counts_quota,
+    prompt_tokens, completion_tokens, tokens_estimated, cost, latency_ms, ttfb_ms, stream, error, created_at)
+  select "id", "userId", "apiKeyId", "endpoint", "model", "upstream", "status", "outcome", "countsQuota",
+    "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt"
+  from input order by "id"
+  on conflict (id) do nothing
+  returning user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
+),
+daily as (
+  insert into usage_daily (user_id, day, api_key_id, model, requests, successful, prompt_tokens, completion_tokens, cost)
+  select user_id, (created_at at time zone 'UTC')::date, api_key_id, coalesce(model, ''), count(*),
+    count(*) filter (where outcome = 'ok'), sum(prompt_tokens), sum(completion_tokens), sum(cost)
+  from inserted group by 1, 2, 3, 4 order by 1, 2, 3, 4
+  on conflict (user_id, day, api_key_id, model) do update set
+    requests = usage_daily.requests + excluded.requests,
+    successful = usage_daily.successful + excluded.successful,
+    prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
+    completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
+    cost = usage_daily.cost + excluded.cost
+  returning 1
+),
+quota as (
+  insert into quota_usage (user_id, period_start, used)
+  select user_id, date_trunc('month', created_at at time zone 'UTC')::date, count(*)
+  from inserted where counts_quota group by 1, 2 order by 1, 2
+  on conflict (user_id, period_start) do update set used = quota_usage.used + excluded.used
+  returning 1
+),
+keys as (
+  update api_keys set total_requests = api_keys.total_requests + c.n,
+    last_used_at = greatest(api_keys.last_used_at, c.last)
+  from (select api_key_id, count(*) as n, max(created_at) as last from inserted group by 1 order by 1) c
+  where api_keys.id = c.api_key_id
+  returning 1
+)
+select (select count(*) from inserted) as inserted, (select count(*) from daily) + (select count(*) from quota) + (select count(*) from keys) as touched`;
+
+const [BATCH_HEAD, BATCH_TAIL] = WRITE_BATCH_SQL.split("$1") as [string, string];
 
 /**
- * Inserts records not yet stored (ids make redelivery harmless) and adds only those to the rollups,
- * key counters and quota counters. Returns how many were new.
+ * Stores records not yet stored and adds only those to the daily rollups, key counters and quota counters,
+ * in one statement. `records` may be objects or their JSON texts (as they sit in the Redis stream).
  */
-export async function writeUsageBatch(db: Db, records: UsageRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
-  return await db.transaction(async (tx) => {
-    const inserted = await tx.insert(usageRecords).values(records.map((r) => ({ ...r, createdAt: new Date(r.createdAt) })))
-      .onConflictDoNothing({ target: usageRecords.id })
-      .returning({ id: usageRecords.id });
-    const fresh = new Set(inserted.map((r) => r.id));
-    const added = records.filter((r) => fresh.has(r.id));
-    if (added.length === 0) return 0;
-
-    const daily = new Map<string, { userId: number; day: string; apiKeyId: number; model: string; requests: number; successful: number; promptTokens: number; completionTokens: number; cost: number }>();
-    const quota = new Map<string, { userId: number; periodStart: string; used: number }>();
-    const keys = new Map<number, { count: number; last: string }>();
-    for (const r of added) {
-      const day = r.createdAt.slice(0, 10);
-      const model = r.model ?? "";
-      const id = `${r.userId}|${day}|${r.apiKeyId}|${model}`;
-      const row = daily.get(id) ?? { userId: r.userId, day, apiKeyId: r.apiKeyId, model, requests: 0, successful: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
-      row.requests++;
-      if (r.outcome === "ok") row.successful++;
-      row.promptTokens += r.promptTokens;
-      row.completionTokens += r.completionTokens;
-      row.cost += r.cost;
-      daily.set(id, row);
-      if (chargesQuota(r)) {
-        const periodStart = quotaPeriod(new Date(r.createdAt)).key;
-        const q = quota.get(`${r.userId}|${periodStart}`) ?? { userId: r.userId, periodStart, used: 0 };
-        q.used++;
-        quota.set(`${r.userId}|${periodStart}`, q);
-      }
-      const k = keys.get(r.apiKeyId) ?? { count: 0, last: r.createdAt };
-      k.count++;
-      if (r.createdAt > k.last) k.last = r.createdAt;
-      keys.set(r.apiKeyId, k);
-    }
-    // Sorted so that concurrent flushers take row locks in the same order and cannot deadlock.
-    const dailyRows = [...daily.values()].sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day) || a.apiKeyId - b.apiKeyId || a.model.localeCompare(b.model));
-    await tx.insert(usageDaily).values(dailyRows).onConflictDoUpdate({
-      target: [usageDaily.userId, usageDaily.day, usageDaily.apiKeyId, usageDaily.model],
-      set: {
-        requests: sql`${usageDaily.requests} + excluded.requests`,
-        successful: sql`${usageDaily.successful} + excluded.successful`,
-        promptTokens: sql`${usageDaily.promptTokens} + excluded.prompt_tokens`,
-        completionTokens: sql`${usageDaily.completionTokens} + excluded.completion_tokens`,
-        cost: sql`${usageDaily.cost} + excluded.cost`,
-      },
-    });
-    const quotaRows = [...quota.values()].sort((a, b) => a.userId - b.userId || a.periodStart.localeCompare(b.periodStart));
-    if (quotaRows.length > 0) {
-      await tx.insert(quotaUsage).values(quotaRows).onConflictDoUpdate({
-        target: [quotaUsage.userId, quotaUsage.periodStart],
-        set: { used: sql`${quotaUsage.used} + excluded.used` },
-      });
-    }
-    for (const [keyId, k] of [...keys.entries()].sort((a, b) => a[0] - b[0])) {
-      await tx.update(apiKeys).set({
-        totalRequests: sql`${apiKeys.totalRequests} + ${k.count}`,
-        lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${new Date(k.last).toISOString()}::timestamptz)`,
-      }).where(eq(apiKeys.id, keyId));
-    }
-    return added.length;
-  });
+export async function writeUsageBatch(db: Db, records: ReadonlyArray<UsageRecord | string>): Promise<void> {
+  if (records.length === 0) return;
+  const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
+  await db.execute(sql`${sql.raw(BATCH_HEAD)}${json}${sql.raw(BATCH_TAIL)}`);
 }
 
 /** Quota used by a user in a period, as the database knows it (the source of truth). */
