@@ -6,6 +6,8 @@ const SECRET_PATTERNS = [/ai-hub-[A-Za-z0-9_-]{10,}/g, /eyJ[A-Za-z0-9_-]+\.[A-Za
 const SECRET_FIELDS = /pass(word)?|secret|token|authorization|api_?key|cookie/i;
 
 export interface Logger {
+  /** Whether lines at `level` are written (to skip building costly fields). */
+  enabled(level: LogLevel): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -34,6 +36,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     write(JSON.stringify(entry));
   };
   return {
+    enabled: (at) => ORDER[at] >= ORDER[level],
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),

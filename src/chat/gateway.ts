@@ -67,8 +67,10 @@ export async function runChat(deps: AppDeps, call: DeveloperCall, model: ModelCo
 async function jsonReply(deps: AppDeps, call: DeveloperCall, model: ModelConfig, request: CompletionRequest, provider: UpstreamCall, format: ChatFormat): Promise<Response> {
   const base = { model: model.id, upstream: model.upstream, stream: false };
   let json: Record<string, unknown>;
+  let text: string;
   try {
-    json = (await provider.response.json()) as Record<string, unknown>;
+    text = await provider.response.text();
+    json = JSON.parse(text) as Record<string, unknown>;
     if (!json || !Array.isArray(json.choices)) throw new Error("no choices in the response");
   } catch (error) {
     const timedOut = provider.abortReason() === "timeout";
@@ -79,15 +81,17 @@ async function jsonReply(deps: AppDeps, call: DeveloperCall, model: ModelConfig,
     provider.done();
   }
   const choices = json.choices as Array<{ message?: { content?: unknown } }>;
-  const text = choices.map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("");
+  const reply = choices.map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("");
   const usage = json.usage as { prompt_tokens: number; completion_tokens: number } | undefined;
-  const tokens = tokensOf(model, request, usage && typeof usage.prompt_tokens === "number" ? usage : null, text.length);
+  const tokens = tokensOf(model, request, usage && typeof usage.prompt_tokens === "number" ? usage : null, reply.length);
   const ttfbMs = Math.round(performance.now() - call.startedAt);
   // The record is durable before the response leaves: a crash after this point loses nothing delivered.
   await settleCall(deps, call, { ...base, status: 200, outcome: "ok", countsQuota: true, ttfbMs, ...tokens });
   if (format === "seed") {
-    return Response.json({ response: text, model: model.id, tokens_used: tokens.promptTokens + tokens.completionTokens, cost: tokens.cost });
+    return Response.json({ response: reply, model: model.id, tokens_used: tokens.promptTokens + tokens.completionTokens, cost: tokens.cost });
   }
+  // The upstream's own bytes when nothing needs changing: no second serialisation on the hot path.
+  if (json.model === model.id && json.usage) return new Response(text, { headers: { "content-type": "application/json" } });
   json.model = model.id;
   json.usage ??= { prompt_tokens: tokens.promptTokens, completion_tokens: tokens.completionTokens, total_tokens: tokens.promptTokens + tokens.completionTokens };
   return Response.json(json);

@@ -22,7 +22,7 @@ export function httpPlugin(log: Logger) {
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
       // Paths and statuses only: headers and bodies may carry secrets.
-      log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
+      if (log.enabled("debug")) log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
     })
     .onParse({ as: "global" }, async ({ request, contentType }) => {
       if (contentType.startsWith("application/x-www-form-urlencoded")) return await readFormBody(request);

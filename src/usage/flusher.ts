@@ -15,12 +15,12 @@ export interface UsageFlusher {
 type Message = { id: string; message: Record<string, string> };
 
 /** Starts a flusher loop on its own Redis connection (blocking reads must not stall the hot path). */
-export async function startUsageFlusher(redis: Redis, db: Db, options: { consumer: string; log: Logger; prefix: string; batch?: number; claimIdleMs?: number }): Promise<UsageFlusher> {
+export async function startUsageFlusher(redis: Redis, db: Db, options: { consumer: string; log: Logger; prefix: string; batch?: number; claimIdleMs?: number; pauseMs?: number }): Promise<UsageFlusher> {
   const USAGE_STREAM = redisKeys(options.prefix).usageStream;
   const reader = redis.duplicate();
   reader.on("error", () => {});
   await reader.connect();
-  const batch = options.batch ?? 500;
+  const batch = options.batch ?? 2000;
   const claimIdleMs = options.claimIdleMs ?? 15_000;
   let stopped = false;
   let lastClaim = 0;
@@ -38,8 +38,8 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
     await writeUsageBatch(db, messages.map((m) => m.message.r!));
     const ids = messages.map((m) => m.id);
-    await reader.xAck(USAGE_STREAM, GROUP, ids);
-    await reader.xDel(USAGE_STREAM, ids);
+    // Issued together, so node-redis pipelines them into one round trip.
+    await Promise.all([reader.xAck(USAGE_STREAM, GROUP, ids), reader.xDel(USAGE_STREAM, ids)]);
     return messages.length;
   };
 
@@ -63,17 +63,25 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   };
 
   await ensureGroup();
+  // After a failed write our own pending entries are retried first; otherwise only new ones are read.
+  let retryPending = true;
   const loop = (async () => {
     while (!stopped) {
       try {
-        await retryOwn();
+        if (retryPending) {
+          await retryOwn();
+          retryPending = false;
+        }
         if (Date.now() - lastClaim > claimIdleMs / 3) {
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        await readOnce(200);
+        const n = await readOnce(200);
+        // A part-full batch means the stream is drained: pause briefly so the next batch is bigger.
+        if (n > 0 && n < batch) await Bun.sleep(options.pauseMs ?? 50);
       } catch (error) {
         if (stopped) break;
+        retryPending = true;
         options.log.warn("usage flush failed; will retry", { error });
         if (String((error as Error).message).includes("NOGROUP")) await ensureGroup().catch(() => {});
         await Bun.sleep(500);
