@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/mod.ts";
 import { authRoutes } from "./auth/mod.ts";
 import { chatRoutes } from "./chat/mod.ts";
+import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { usageRoutes } from "./usage/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { type KeyVerifier, keysRoutes } from "./keys/mod.ts";
@@ -33,7 +34,9 @@ export function createApp(deps: AppDeps) {
     .use(authRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))
-    .use(chatRoutes(deps));
+    .use(chatRoutes(deps))
+    .use(staticRoutes())
+    .use(consoleRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

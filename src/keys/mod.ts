@@ -3,5 +3,5 @@ export { generateApiKey, hashApiKey, keyPrefixOf, looksLikeApiKey } from "./api_
 export { keysRoutes } from "./routes.ts";
 export { createApiKey, isExpired, keyView, listApiKeys, revokeApiKey } from "./store.ts";
 export type { ApiKey, ApiKeyView } from "./store.ts";
-export { createKeyVerifier } from "./verify.ts";
+export { checkKey, createKeyVerifier, verifyOwnedKey } from "./verify.ts";
 export type { KeyVerifier, VerifiedKey, VerifyResult } from "./verify.ts";

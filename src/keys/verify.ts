@@ -1,5 +1,5 @@
 // Verifies a presented API key in a fixed order, from an in-memory cache so the hot path does no database I/O.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { apiKeys, users } from "../db/schema/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
@@ -23,8 +23,39 @@ export type VerifyResult =
   | { valid: true; key: VerifiedKey }
   | { valid: false; code: "NOT_FOUND" | "REVOKED" | "EXPIRED" | "USER_DISABLED" };
 
+type KeyRowWithOwner = { key: typeof apiKeys.$inferSelect; user: typeof users.$inferSelect };
+
+/** Applies the fixed check order to a key and its owner: active → not expired → owner active. */
+export function checkKey(row: KeyRowWithOwner, keyHash: string, now: number = Date.now()): VerifyResult {
+  if (!row.key.isActive) return { valid: false, code: "REVOKED" };
+  if (row.key.expiresAt && row.key.expiresAt.getTime() <= now) return { valid: false, code: "EXPIRED" };
+  if (!row.user.isActive) return { valid: false, code: "USER_DISABLED" };
+  const ceiling = rateLimitCeiling(row.user);
+  return {
+    valid: true,
+    key: {
+      keyId: row.key.id,
+      keyHash,
+      keyPrefix: row.key.keyPrefix,
+      name: row.key.name,
+      userId: row.user.id,
+      plan: row.user.plan,
+      rateLimit: Math.min(row.key.rateLimit ?? ceiling, ceiling),
+      quotaLimit: row.user.monthlyQuota,
+      expiresAt: row.key.expiresAt,
+    },
+  };
+}
+
+/** Verifies a key the signed-in user owns, by id (the console's playground has no secret to present). */
+export async function verifyOwnedKey(db: Db, userId: number, keyId: number): Promise<VerifyResult> {
+  const rows = await db.select({ key: apiKeys, user: users }).from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId)).where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).limit(1);
+  return rows[0] ? checkKey(rows[0], rows[0].key.keyHash) : { valid: false, code: "NOT_FOUND" };
+}
+
 interface CacheEntry {
-  row: { key: typeof apiKeys.$inferSelect; user: typeof users.$inferSelect } | null;
+  row: KeyRowWithOwner | null;
   until: number;
 }
 
@@ -63,26 +94,7 @@ export function createKeyVerifier(db: Db, options: { ttlMs: number; now?: () => 
         }
         entry = await pending;
       }
-      const row = entry.row;
-      if (!row) return { valid: false, code: "NOT_FOUND" };
-      if (!row.key.isActive) return { valid: false, code: "REVOKED" };
-      if (row.key.expiresAt && row.key.expiresAt.getTime() <= now()) return { valid: false, code: "EXPIRED" };
-      if (!row.user.isActive) return { valid: false, code: "USER_DISABLED" };
-      const ceiling = rateLimitCeiling(row.user);
-      return {
-        valid: true,
-        key: {
-          keyId: row.key.id,
-          keyHash: hash,
-          keyPrefix: row.key.keyPrefix,
-          name: row.key.name,
-          userId: row.user.id,
-          plan: row.user.plan,
-          rateLimit: Math.min(row.key.rateLimit ?? ceiling, ceiling),
-          quotaLimit: row.user.monthlyQuota,
-          expiresAt: row.key.expiresAt,
-        },
-      };
+      return entry.row ? checkKey(entry.row, hash, now()) : { valid: false, code: "NOT_FOUND" };
     },
     invalidate({ keyHash, userId }) {
       if (keyHash) cache.delete(keyHash);

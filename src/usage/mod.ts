@@ -7,4 +7,4 @@ export { storedQuotaUsed, storedRecordIds, writeUsageBatch } from "./store.ts";
 export { admitCall, limitHeaders, settleCall, startCall } from "./metering.ts";
 export type { CallOutcome, DeveloperCall } from "./metering.ts";
 export { usageRoutes } from "./routes.ts";
-export { currentUsage, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";
+export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";

@@ -98,3 +98,13 @@ export async function recentCalls(db: Db, userId: number, options: { limit?: num
   return rows;
 }
 
+
+/** Requests, tokens and cost since the start of this quota period, from the rollups. */
+export async function monthTotals(db: Db, userId: number, now = new Date()) {
+  const rows = await db.select({
+    requests: sql<number>`coalesce(sum(${usageDaily.requests}), 0)`.mapWith(Number),
+    tokens: sql<number>`coalesce(sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens}), 0)`.mapWith(Number),
+    cost: sql<number>`coalesce(sum(${usageDaily.cost}), 0)`.mapWith(Number),
+  }).from(usageDaily).where(and(eq(usageDaily.userId, userId), gte(usageDaily.day, quotaPeriod(now).key)));
+  return rows[0] ?? { requests: 0, tokens: 0, cost: 0 };
+}

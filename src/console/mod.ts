@@ -1,0 +1,4 @@
+// The web console: pages, static files, i18n and CSRF.
+export { consoleRoutes } from "./routes.ts";
+export { staticRoutes } from "./static.ts";
+export { pickLang, translator } from "./i18n.ts";

@@ -1,0 +1,23 @@
+// Small helpers for console responses: full page vs htmx fragment, redirects that work with and without htmx.
+
+/** True for requests htmx made (it sends HX-Request: true). */
+export function isHtmx(headers: Record<string, string | undefined>): boolean {
+  return headers["hx-request"] === "true";
+}
+
+/** An HTML response; Vary: HX-Request because the same URL answers a page or a fragment. */
+export function htmlResponse(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", vary: "HX-Request", "cache-control": "no-store", ...headers } });
+}
+
+/** Sends the browser to `location`: a 303 for plain forms, HX-Redirect for htmx (which would swap a followed redirect). */
+export function redirectTo(location: string, htmx: boolean, headers: Record<string, string> = {}): Response {
+  return htmx
+    ? new Response(null, { status: 200, headers: { "hx-redirect": location, ...headers } })
+    : new Response(null, { status: 303, headers: { location, ...headers } });
+}
+
+/** A same-site path to return to, or the fallback (never another origin). */
+export function safeNext(next: unknown, fallback = "/dashboard"): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : fallback;
+}

@@ -1,0 +1,261 @@
+// The web console: server-rendered pages (JSX, @kitajs/html), enhanced by htmx, working without JavaScript too.
+import { Elysia } from "elysia";
+import type { AppDeps } from "../app.ts";
+import { accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
+import { rateLimitCeiling } from "../plans/mod.ts";
+import { HttpError } from "../http/errors.ts";
+import { createApiKey, isExpired, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
+import { runChat } from "../chat/mod.ts";
+import { findModel } from "../chat/catalog.ts";
+import { currentUsage, monthTotals, recentCalls, startCall, usageBreakdown, usageHistory } from "../usage/mod.ts";
+import { parseDays } from "../usage/routes.ts";
+import { AuthForm, AuthPage } from "../../views/pages/auth.tsx";
+import { DashboardPage } from "../../views/pages/dashboard.tsx";
+import { ConfirmRevokePage, KeysPage } from "../../views/pages/keys.tsx";
+import { KeysSection, KeyTableRow } from "../../views/partials/keys.tsx";
+import { PlaygroundPage } from "../../views/pages/playground.tsx";
+import { ReferencePage } from "../../views/pages/reference.tsx";
+import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
+import { CSRF_COOKIE, CSRF_FIELD, csrfValid, newCsrfToken } from "./csrf.ts";
+import { LANG_COOKIE, pickLang, translator } from "./i18n.ts";
+import { htmlResponse, isHtmx, redirectTo, safeNext } from "./render.ts";
+import type { FormErrors, KeyRow, PageContext } from "./view_types.ts";
+
+const YEAR = 365 * 24 * 3600;
+
+function keyRow(key: ApiKey): KeyRow {
+  return {
+    id: key.id,
+    name: key.name,
+    description: key.description,
+    prefix: key.keyPrefix,
+    status: !key.isActive ? "revoked" : isExpired(key) ? "expired" : "active",
+    rateLimit: key.rateLimit,
+    totalRequests: key.totalRequests,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** Form errors from a service failure: a field's message next to it, anything else above the form. */
+function formErrors(error: unknown, values: Record<string, string>): FormErrors {
+  if (!(error instanceof HttpError)) throw error;
+  const field = error.param?.split(/[.[]/)[0];
+  return field && error.code === "validation" ? { fields: { [field]: error.message }, values } : { form: error.message, values };
+}
+
+function optionalInt(value: unknown, field: string): number | null {
+  if (value === undefined || value === null || String(value).trim() === "") return null;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new HttpError("validation", `Invalid field '${field}': must be a whole number`, { param: field });
+  return n;
+}
+
+/** The console routes. */
+export function consoleRoutes(deps: AppDeps) {
+  const { database: { db }, config, limits } = deps;
+  const cookieOptions = { httpOnly: true, path: "/", secure: config.secureCookies } as const;
+
+  return new Elysia()
+    .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
+    .derive(async ({ cookie, headers, jwt, request }) => {
+      const lang = pickLang(cookie[LANG_COOKIE]?.value as string | undefined, headers["accept-language"] ?? null);
+      let csrf = cookie[CSRF_COOKIE]?.value as string | undefined;
+      if (!csrf || csrf.length < 20) {
+        csrf = newCsrfToken();
+        cookie[CSRF_COOKIE]!.set({ value: csrf, ...cookieOptions, sameSite: "strict", maxAge: YEAR });
+      }
+      let user: User | null = null;
+      let sessionId: string | null = null;
+      const token = cookie[SESSION_COOKIE]?.value as string | undefined;
+      if (token) {
+        try {
+          const account = await accountFromClaims(db, await jwt.verify(token));
+          user = account.user;
+          sessionId = account.sessionId;
+        } catch {
+          cookie[SESSION_COOKIE]!.remove();
+        }
+      }
+      const ctx: PageContext = {
+        t: translator(lang),
+        lang,
+        csrf,
+        path: new URL(request.url).pathname,
+        user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
+      };
+      return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrfCookie: csrf };
+    })
+    // Every state-changing console request carries the CSRF token of its form.
+    .onBeforeHandle(({ request, body, csrfCookie, page, htmx }) => {
+      if (request.method !== "POST") return;
+      const submitted = (body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+      if (!csrfValid(csrfCookie, submitted)) {
+        const message = page.t("error.csrf");
+        return htmx ? htmlResponse(`<p class="alert" role="alert">${Bun.escapeHTML(message)}</p>`, 403) : htmlResponse(`<!doctype html><meta charset="utf-8"><title>403</title><p>${Bun.escapeHTML(message)}</p><p><a href="/">AI Hub</a></p>`, 403);
+      }
+    })
+    .get("/", ({ user }) => redirectTo(user ? "/dashboard" : "/login", false))
+    .get("/lang", ({ query, cookie }) => {
+      const to = query.to === "en" ? "en" : "zh-CN";
+      cookie[LANG_COOKIE]!.set({ value: to, path: "/", sameSite: "lax", maxAge: YEAR });
+      return redirectTo(safeNext(query.next, "/"), false);
+    })
+    .get("/login", ({ page, user }) => (user ? redirectTo("/dashboard", false) : htmlResponse(AuthPage({ ctx: page, mode: "login" }) as string)))
+    .get("/register", ({ page, user }) => (user ? redirectTo("/dashboard", false) : htmlResponse(AuthPage({ ctx: page, mode: "register" }) as string)))
+    .post("/login", async ({ body, page, htmx, cookie, jwt, request, server }) => {
+      const form = body as Record<string, string>;
+      const values = { email: String(form.email ?? "") };
+      try {
+        const user = await authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) });
+        const session = await createSession(db, user.id, config.sessionTtlHours);
+        cookie[SESSION_COOKIE]!.set({ value: await jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
+        return redirectTo("/dashboard", htmx);
+      } catch (error) {
+        const errors = formErrors(error, values);
+        const status = error instanceof HttpError ? error.status : 400;
+        return htmlResponse((htmx ? AuthForm({ ctx: page, mode: "login", errors }) : AuthPage({ ctx: page, mode: "login", errors })) as string, status);
+      }
+    })
+    .post("/register", async ({ body, page, htmx, cookie, jwt }) => {
+      const form = body as Record<string, string>;
+      const values = { email: String(form.email ?? ""), full_name: String(form.full_name ?? "") };
+      try {
+        const user = await registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null }, config.passwordCost);
+        const session = await createSession(db, user.id, config.sessionTtlHours);
+        cookie[SESSION_COOKIE]!.set({ value: await jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
+        return redirectTo("/dashboard", htmx);
+      } catch (error) {
+        const errors = formErrors(error, values);
+        const status = error instanceof HttpError ? error.status : 400;
+        return htmlResponse((htmx ? AuthForm({ ctx: page, mode: "register", errors }) : AuthPage({ ctx: page, mode: "register", errors })) as string, status);
+      }
+    })
+    .post("/logout", async ({ sessionId, cookie, htmx }) => {
+      if (sessionId) await revokeSession(db, sessionId);
+      cookie[SESSION_COOKIE]!.remove();
+      return redirectTo("/login", htmx);
+    })
+    // Everything below needs a signed-in user.
+    .onBeforeHandle(({ user, htmx, page }) => {
+      if (!user && !["/", "/lang", "/login", "/register", "/logout"].includes(page.path)) return redirectTo("/login", htmx);
+    })
+    .get("/dashboard", async ({ page, user }) => {
+      const u = user!;
+      const [usage, month, recent] = await Promise.all([currentUsage(limits, u), monthTotals(db, u.id), recentCalls(db, u.id, { limit: 10 })]);
+      return htmlResponse(DashboardPage({
+        ctx: page,
+        plan: u.plan,
+        quota: { used: usage.quota_used, total: usage.quota_total, resetAt: usage.quota_reset_at },
+        month,
+        recent: recent.map((c) => ({ createdAt: c.createdAt.toISOString(), endpoint: c.endpoint, model: c.model, status: c.status, outcome: c.outcome, tokens: c.promptTokens + c.completionTokens, tokensEstimated: c.tokensEstimated, cost: c.cost, latencyMs: c.latencyMs, keyName: c.keyName })),
+        noUpstream: config.upstreams.length === 0,
+      }) as string);
+    })
+    .get("/keys", async ({ page, user }) => {
+      const keys = (await listApiKeys(db, user!.id)).map(keyRow);
+      return htmlResponse(KeysPage({ ctx: page, keys, maxRate: rateLimitCeiling(user!) }) as string);
+    })
+    .post("/keys", async ({ page, user, body, htmx }) => {
+      const form = body as Record<string, string>;
+      const values = { name: String(form.name ?? ""), description: String(form.description ?? ""), rate_limit: String(form.rate_limit ?? ""), expires_in_days: String(form.expires_in_days ?? "") };
+      let created: { secret: string; name: string } | undefined;
+      let errors: FormErrors | undefined;
+      try {
+        const { key, secret } = await createApiKey(db, user!.id, {
+          name: values.name,
+          description: values.description.trim() || null,
+          rateLimit: optionalInt(values.rate_limit, "rate_limit"),
+          expiresInDays: optionalInt(values.expires_in_days, "expires_in_days"),
+        });
+        created = { secret, name: key.name };
+      } catch (error) {
+        errors = formErrors(error, values);
+      }
+      const keys = (await listApiKeys(db, user!.id)).map(keyRow);
+      const props = { ctx: page, keys, maxRate: rateLimitCeiling(user!), errors, created };
+      const status = errors ? 422 : 200;
+      return htmlResponse((htmx ? KeysSection(props) : KeysPage(props)) as string, status);
+    })
+    .post("/keys/:id/revoke", async ({ page, user, params, body, htmx }) => {
+      const id = Number(params.id);
+      const keys = await listApiKeys(db, user!.id);
+      const key = keys.find((k) => k.id === id);
+      if (!key) return htmlResponse(`<p class="alert" role="alert">${Bun.escapeHTML("API key not found")}</p>`, 404);
+      const confirmed = htmx || (body as Record<string, string>).confirm === "yes";
+      if (!confirmed) return htmlResponse(ConfirmRevokePage({ ctx: page, item: keyRow(key) }) as string);
+      const revoked = await revokeApiKey(db, user!.id, id);
+      if (revoked) deps.onKeyRevoked(revoked.keyHash);
+      return htmx ? htmlResponse(KeyTableRow({ ctx: page, item: keyRow(revoked ?? key) }) as string) : redirectTo("/keys", false);
+    })
+    .get("/usage", async ({ page, user, query, htmx }) => {
+      let days = 30;
+      try {
+        days = parseDays(query.days, 30);
+      } catch {}
+      const [history, breakdown, usage] = await Promise.all([usageHistory(db, user!.id, days), usageBreakdown(db, user!.id, days), currentUsage(limits, user!)]);
+      const props = {
+        ctx: page,
+        days,
+        points: history.daily_usage,
+        byKey: breakdown.byKey.map((r) => ({ label: r.name, sub: `${r.prefix}…`, requests: r.requests, tokens: r.tokens, cost: r.cost })),
+        byModel: breakdown.byModel.map((r) => ({ label: r.model || "—", requests: r.requests, tokens: r.tokens, cost: r.cost })),
+        quota: { used: usage.quota_used, total: usage.quota_total, resetAt: usage.quota_reset_at },
+      };
+      return htmlResponse((htmx ? UsagePeriod(props) : UsagePage(props)) as string);
+    })
+    .get("/usage.csv", async ({ user, query }) => {
+      let days = 30;
+      try {
+        days = parseDays(query.days, 30);
+      } catch {}
+      const history = await usageHistory(db, user!.id, days);
+      const lines = ["date,requests,tokens,cost_usd", ...history.daily_usage.map((d, i) => `${d.date},${d.requests},${history.daily_tokens[i]},${d.cost.toFixed(9)}`)];
+      return new Response(lines.join("\n") + "\n", { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="ai-hub-usage-${days}d.csv"` } });
+    })
+    .get("/playground", async ({ page, user }) => htmlResponse(PlaygroundPage(await playgroundProps(page, user!, {})) as string))
+    .post("/playground", async ({ page, user, body, request }) => {
+      const form = body as Record<string, string>;
+      const selected = { keyId: Number(form.key_id), model: String(form.model ?? ""), message: String(form.message ?? "") };
+      try {
+        const response = await playgroundCall(user!, selected, false, request.signal);
+        const json = await response.json() as { response: string; model: string; tokens_used: number; cost: number };
+        return htmlResponse(PlaygroundPage({ ...(await playgroundProps(page, user!, selected)), answer: { text: json.response, meta: `${json.model} · ${json.tokens_used} tokens · $${json.cost}` } }) as string);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        return htmlResponse(PlaygroundPage({ ...(await playgroundProps(page, user!, selected)), errors: { form: error.message } }) as string, error.status);
+      }
+    })
+    .post("/playground/stream", async ({ user, body, request }) => {
+      const form = body as Record<string, string>;
+      try {
+        return await playgroundCall(user!, { keyId: Number(form.key_id), model: String(form.model ?? ""), message: String(form.message ?? "") }, true, request.signal);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        return new Response(error.message, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+      }
+    })
+    .get("/reference", ({ page, request }) => {
+      const url = new URL(request.url);
+      return htmlResponse(ReferencePage({ ctx: page, baseUrl: `${url.protocol}//${url.host}`, models: config.models.map((m) => m.id) }) as string);
+    });
+
+  async function playgroundProps(page: PageContext, user: User, selected: { keyId?: number; model?: string; message?: string }) {
+    const keys = (await listApiKeys(db, user.id)).filter((k) => k.isActive && !isExpired(k));
+    return { ctx: page, keys: keys.map((k) => ({ id: k.id, name: k.name, prefix: k.keyPrefix })), models: config.models.map((m) => ({ id: m.id, name: m.name })), selected };
+  }
+
+  /** A playground message runs through the developer API's own path, charged to the chosen key. */
+  async function playgroundCall(user: User, selected: { keyId: number; model: string; message: string }, stream: boolean, signal: AbortSignal): Promise<Response> {
+    const verdict = Number.isSafeInteger(selected.keyId) ? await verifyOwnedKey(db, user.id, selected.keyId) : { valid: false as const, code: "NOT_FOUND" as const };
+    if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key");
+    const model = findModel(config.models, selected.model || config.defaultModel);
+    if (!model) throw new HttpError("model_not_found", `The model '${selected.model}' does not exist`);
+    const message = selected.message.trim();
+    if (message.length === 0 || message.length > 20_000) throw new HttpError("validation", "Invalid field 'message': must be 1–20,000 characters", { param: "message" });
+    const call = startCall(verdict.key, "/playground");
+    const messages = [{ role: "user", content: message }];
+    return await runChat(deps, call, model, { model: model.id, stream, messages, wantsUsage: false, body: { model: model.id, messages, stream } }, { format: "seed", signal });
+  }
+}
+

@@ -1,0 +1,20 @@
+// Serves the console's static files from the hub itself (no CDN): htmx from node_modules, CSS and JS from static/.
+import { Elysia } from "elysia";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FILES: Record<string, { path: string; type: string }> = {
+  "htmx.min.js": { path: `${ROOT}node_modules/htmx.org/dist/htmx.min.js`, type: "text/javascript; charset=utf-8" },
+  "app.js": { path: `${ROOT}static/app.js`, type: "text/javascript; charset=utf-8" },
+  "app.css": { path: `${ROOT}static/app.css`, type: "text/css; charset=utf-8" },
+};
+
+/** GET /static/:file for the known files only. */
+export function staticRoutes() {
+  return new Elysia().get("/static/:file", async ({ params }) => {
+    const entry = FILES[params.file];
+    const file = entry ? Bun.file(entry.path) : null;
+    if (!entry || !file || !(await file.exists())) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
+    return new Response(file, { headers: { "content-type": entry.type, "cache-control": "public, max-age=3600" } });
+  });
+}

@@ -1,0 +1,80 @@
+// Console behaviour that needs JavaScript: copy buttons and the streaming playground.
+// Everything else works with plain forms; htmx (loaded before this file) makes it faster.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var status = document.getElementById(button.getAttribute("data-copy-status"));
+      if (status) status.textContent = button.getAttribute("data-copied") || "Copied";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {
+        source.select && source.select();
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      source.select && source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // The playground streams the answer with fetch when JavaScript is on; the form posts normally otherwise.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-playground]")) return;
+    event.preventDefault();
+    var output = document.getElementById("playground-output");
+    var meta = document.getElementById("playground-meta");
+    var button = form.querySelector("button[type=submit]");
+    output.textContent = "";
+    meta.textContent = "";
+    button.disabled = true;
+    fetch(form.getAttribute("data-stream-action"), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/event-stream" },
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok || !response.body) {
+        return response.text().then(function (text) {
+          output.textContent = text;
+        });
+      }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      var pump = function () {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return;
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var index;
+          while ((index = buffer.indexOf("\n\n")) >= 0) {
+            var line = buffer.slice(0, index);
+            buffer = buffer.slice(index + 2);
+            if (line.indexOf("data: ") !== 0) continue;
+            var data = line.slice(6);
+            if (data === "[DONE]") continue;
+            var event = JSON.parse(data);
+            if (event.content) output.textContent += event.content;
+            if (event.error) meta.textContent = event.error;
+            if (event.done) meta.textContent = event.model + " · " + event.tokens_used + " tokens · $" + event.cost + " · quota " + event.quota_remaining;
+          }
+          return pump();
+        });
+      };
+      return pump();
+    }).catch(function (error) {
+      meta.textContent = String(error);
+    }).finally(function () {
+      button.disabled = false;
+    });
+  });
+})();
