@@ -100,6 +100,8 @@ export async function connectRedis(url: string, onError: (error: Error) => void 
   const { createClient } = await import("redis");
   const client = createClient({
     url,
+    // While Redis is down, fail calls at once (503) instead of queueing them until it returns.
+    disableOfflineQueue: true,
     socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 },
   }) as Redis;
   client.on("error", onError);
