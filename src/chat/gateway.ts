@@ -113,6 +113,8 @@ function streamReply(deps: AppDeps, call: DeveloperCall, model: ModelConfig, req
         const delta = (parsed?.choices as Array<{ delta?: { content?: unknown } }> | undefined)?.[0]?.delta?.content;
         return typeof delta === "string" && delta ? `data: ${JSON.stringify({ content: delta })}\n\n` : "";
       }
+      // An upstream error event is not passed on: onEnd reports the failure once, in the hub's shape.
+      if (parsed?.error) return "";
       // The usage chunk we asked for on the client's behalf reaches it only if it asked too.
       if (parsed && !request.wantsUsage && Array.isArray(parsed.choices) && parsed.choices.length === 0 && parsed.usage) return "";
       if (parsed && renameModel) return `data: ${JSON.stringify({ ...parsed, model: model.id })}\n\n`;

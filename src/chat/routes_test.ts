@@ -171,6 +171,17 @@ for (const setup of SETUPS) {
       }
     });
 
+    test("an upstream error event mid-stream reaches the client once, in the hub's shape, and refunds the quota", async () => {
+      const before = await quotaUsed();
+      const events = await readSse(await post(chat("fail midway !errorevent", { stream: true })));
+      const errors = events.filter((e) => e.data.includes("\"error\""));
+      expect(errors).toHaveLength(1);
+      expect(JSON.parse(errors[0]!.data).error).toMatchObject({ type: "upstream_error", code: "upstream_failed" });
+      expect(JSON.parse(errors[0]!.data).error.message).toContain("provider overloaded");
+      expect(events.at(-1)!.data).not.toBe("[DONE]");
+      expect(await quotaUsed()).toBe(before);
+    });
+
     test("a client that disconnects mid-stream aborts the upstream and leaves a record of what was delivered", async () => {
       const controller = new AbortController();
       const r = await hub.app.handle(new Request("http://localhost/v1/chat/completions", {

@@ -1,5 +1,5 @@
 // A real OpenAI-compatible HTTP server on loopback for tests and benchmarks. The last user message
-// picks its behaviour: "!status:503", "!hang", "!malformed", "!nousage", "!delay:500" (ms
+// picks its behaviour: "!status:503", "!hang", "!malformed", "!nousage", "!errorevent", "!delay:500" (ms
 // before the second chunk), "!slow:1000" (stream spread over that many ms).
 
 export interface FakeUpstream {
@@ -63,6 +63,7 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
       }
       const delay = Number(directive(text, "delay") ?? 0);
       const slow = Number(directive(text, "slow") ?? 0);
+      const errorEvent = directive(text, "errorevent") !== null;
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true && !noUsage;
       const encoder = new TextEncoder();
       const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
@@ -75,6 +76,12 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
               if (i === 1 && delay) await Bun.sleep(delay);
               if (slow) await Bun.sleep(slow / WORDS.length);
               controller.enqueue(chunk({ content: WORDS[i] }));
+              if (errorEvent && i === 1) {
+                // As OpenRouter does when a provider fails mid-stream: an error event, then the end.
+                controller.enqueue(encoder.encode(`data: ${JSON.stringify({ error: { message: "provider overloaded", code: 502 } })}\n\n`));
+                controller.close();
+                return;
+              }
 
             }
             controller.enqueue(chunk({}, "stop"));
