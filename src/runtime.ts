@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
 import { createKeyVerifier } from "./keys/mod.ts";
-import { connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
+import { connectFastRedis, connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
 import type { AppDeps } from "./app.ts";
@@ -42,7 +42,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
-    limits = createRedisLimitStore(redis, { loadQuota, prefix: config.redisPrefix });
+    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();

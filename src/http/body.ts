@@ -9,6 +9,8 @@ export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Pr
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!request.body) return "";
+  // A declared, acceptable length: let the runtime read it natively.
+  if (Number.isFinite(declared)) return await request.text();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -14,7 +14,7 @@ export function presentedApiKey(headers: Record<string, string | undefined>): st
 /** Resolves `call` (verified key + metering) for developer-API routes; 401 otherwise. */
 export function keyAuth(deps: AppDeps) {
   return new Elysia({ name: "key-auth" })
-    .derive({ as: "scoped" }, async ({ headers, request, set }) => {
+    .derive({ as: "scoped" }, async ({ headers, path, set }) => {
       const secret = presentedApiKey(headers);
       if (!secret) throw new HttpError("invalid_api_key", "Missing or invalid API key");
       let verdict;
@@ -25,6 +25,6 @@ export function keyAuth(deps: AppDeps) {
         throw new HttpError("unavailable", "Cannot verify the API key: the database is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
       }
       if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key");
-      return { call: startCall(verdict.key, new URL(request.url).pathname, String(set.headers["x-request-id"])) };
+      return { call: startCall(verdict.key, path, String(set.headers["x-request-id"])) };
     });
 }

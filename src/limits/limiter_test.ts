@@ -1,6 +1,6 @@
 // One contract suite for both LimitStore implementations: in-process and Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys, type UsageRecord } from "./mod.ts";
+import { connectFastRedis, connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys, type UsageRecord } from "./mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
 import { quotaPeriod } from "../plans/mod.ts";
 
@@ -34,7 +34,7 @@ const implementations: Array<[string, () => Promise<Harness>]> = [
     const redis: Redis = await connectRedis(REDIS_URL);
     const prefix = `aihub-contract-${process.pid}-${Date.now().toString(36)}`;
     const stored = new Map<string, number>();
-    const store = createRedisLimitStore(redis, { loadQuota: async (u, p) => stored.get(`${u}:${p}`) ?? 0, prefix });
+    const store = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota: async (u, p) => stored.get(`${u}:${p}`) ?? 0, prefix });
     const persisted: UsageRecord[] = [];
     return {
       store,
@@ -46,6 +46,7 @@ const implementations: Array<[string, () => Promise<Harness>]> = [
         persisted.push(...(entries ?? []).map((e) => JSON.parse(e.message.r!) as UsageRecord));
         for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
         await redis.close();
+        await store.close();
       },
     };
   }],

@@ -1,7 +1,8 @@
 // Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { RedisClientType } from "redis";
 import { type Admission, type AdmitRequest, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
+import type { RedisCommands } from "./fast_redis.ts";
 import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
 
 export type Redis = RedisClientType;
@@ -20,31 +21,30 @@ export function redisKeys(prefix: string) {
 }
 
 /** Runs a script by SHA, loading it on the first NOSCRIPT (after a Redis restart or flush). */
-export function scriptRunner(redis: Redis, source: string) {
+export function scriptRunner(redis: RedisCommands, source: string) {
   const sha = createHash("sha1").update(source).digest("hex");
   return async (keys: string[], args: string[]): Promise<unknown> => {
     try {
-      return await redis.evalSha(sha, { keys, arguments: args });
+      return await redis.send("EVALSHA", [sha, String(keys.length), ...keys, ...args]);
     } catch (error) {
       if (!String((error as Error).message).includes("NOSCRIPT")) throw error;
-      return await redis.eval(source, { keys, arguments: args });
+      return await redis.send("EVAL", [source, String(keys.length), ...keys, ...args]);
     }
   };
 }
 
 /** Creates the Redis LimitStore: exact across any number of hub instances. */
-export function createRedisLimitStore(redis: Redis, options: { loadQuota: QuotaLoader; prefix: string }): LimitStore {
+export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string }): LimitStore {
   const names = redisKeys(options.prefix);
   const quotaKey = names.quota;
   const admitScript = scriptRunner(redis, ADMIT_SCRIPT);
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
   const throttleScript = scriptRunner(redis, THROTTLE_SCRIPT);
-  const nonce = () => randomBytes(6).toString("base64url");
 
   const admitOnce = async (request: AdmitRequest, seed: number) =>
     (await admitScript(
       [names.rate(request.keyId), quotaKey(request.userId, request.period.key)],
-      [String(request.rateLimit), String(RATE_WINDOW_MS), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), nonce(), String(QUOTA_TTL_SEC)],
+      [String(request.rateLimit), String(RATE_WINDOW_MS), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), "", String(QUOTA_TTL_SEC)],
     )) as number[];
 
   return {
@@ -72,26 +72,29 @@ export function createRedisLimitStore(redis: Redis, options: { loadQuota: QuotaL
       await settleScript([quotaKey(record.userId, periodKey), names.usageStream], [refundQuota ? "1" : "0", JSON.stringify(record)]);
     },
     async quotaUsed(userId, periodKey) {
-      const cached = await redis.get(quotaKey(userId, periodKey));
-      if (cached !== null) return Number(cached);
+      const key = quotaKey(userId, periodKey);
+      const cached = await redis.send("GET", [key]);
+      if (cached !== null && cached !== undefined) return Number(cached);
       const used = await options.loadQuota(userId, periodKey);
-      await redis.set(quotaKey(userId, periodKey), String(used), { EX: QUOTA_TTL_SEC, NX: true } as never);
-      return Number((await redis.get(quotaKey(userId, periodKey))) ?? used);
+      await redis.send("SET", [key, String(used), "EX", String(QUOTA_TTL_SEC), "NX"]);
+      return Number((await redis.send("GET", [key])) ?? used);
     },
     async forgetQuota(userId, periodKey) {
-      await redis.del(quotaKey(userId, periodKey));
+      await redis.send("DEL", [quotaKey(userId, periodKey)]);
     },
     async throttleCheck(bucket, limit, windowMs) {
-      const [allowed, retryMs] = (await throttleScript([names.throttle(bucket)], [String(limit), String(windowMs), "0", nonce()])) as number[];
+      const [allowed, retryMs] = (await throttleScript([names.throttle(bucket)], [String(limit), String(windowMs), "0"])) as number[];
       return { allowed: allowed === 1, retryAfterSec: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs! / 1000)) };
     },
     async throttleRecord(bucket, windowMs) {
-      await throttleScript([names.throttle(bucket)], ["0", String(windowMs), "1", nonce()]);
+      await throttleScript([names.throttle(bucket)], ["0", String(windowMs), "1"]);
     },
     async ping() {
-      await redis.ping();
+      await redis.send("PING", []);
     },
-    async close() {},
+    async close() {
+      redis.close();
+    },
   };
 }
 

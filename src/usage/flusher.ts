@@ -78,7 +78,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
         }
         const n = await readOnce(200);
         // A part-full batch means the stream is drained: pause briefly so the next batch is bigger.
-        if (n > 0 && n < batch) await Bun.sleep(options.pauseMs ?? 50);
+        if (n > 0 && n < batch) await Bun.sleep(options.pauseMs ?? 200);
       } catch (error) {
         if (stopped) break;
         retryPending = true;
