@@ -27,7 +27,7 @@ describe("a register → create key → list flow", () => {
   let hub: TestHub;
   beforeAll(async () => {
     hub = await createTestHub({ backend: "pglite" });
-  });
+  }, 60_000);
   afterAll(() => hub.close());
 
   test("leaves no password, token or key secret in the logs or the list", async () => {

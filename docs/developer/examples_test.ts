@@ -55,7 +55,7 @@ describe("docs/developer examples against a live hub", () => {
     expect(created.status).toBe(201);
     key = (await created.json() as { key: string }).key;
     expect(key).toMatch(/^ai-hub-[A-Za-z0-9_-]{43}$/);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await hub?.stop();

@@ -9,7 +9,7 @@ for (const backend of BACKENDS) {
     let hub: TestHub;
     beforeAll(async () => {
       hub = await createTestHub({ backend });
-    });
+    }, 60_000);
     afterAll(() => hub.close());
 
     test("set-plan records a subscription and raises the quota and key limits", async () => {

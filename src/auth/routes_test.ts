@@ -11,7 +11,7 @@ for (const backend of BACKENDS) {
     let hub: TestHub;
     beforeAll(async () => {
       hub = await createTestHub({ backend });
-    });
+    }, 60_000);
     afterAll(() => hub.close());
 
     test("register returns 201 with a bearer token and the contract's user fields", async () => {

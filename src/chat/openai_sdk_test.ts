@@ -16,7 +16,7 @@ describe("the official openai SDK", () => {
     baseURL = `http://127.0.0.1:${hub.app.server!.port}/v1`;
     const { token } = await registerUser(hub);
     key = (await createKey(hub, token)).key;
-  });
+  }, 60_000);
   afterAll(async () => {
     await hub.app.stop();
     await hub.close();

@@ -38,7 +38,7 @@ describe("a Redis outage", () => {
     const account = await registerUser(hub);
     token = account.token;
     key = (await createKey(hub, token)).key;
-  });
+  }, 60_000);
   afterAll(async () => {
     await hub.close();
     redis.kill("SIGKILL");

@@ -35,7 +35,7 @@ for (const setup of SETUPS) {
       // A generous limit so this suite's many calls are not rate limited.
       await hub.runtime.deps.database.db.update(users).set({ rateLimitCeiling: 100_000 }).where(eq(users.id, userId));
       key = (await createKey(hub, token, { rate_limit: 100_000 })).key;
-    });
+    }, 60_000);
     afterAll(async () => {
       await hub.close();
       await upstream.stop();

@@ -16,7 +16,7 @@ const chat = (content = "hi", stream = false) => ({ model: "fake-model", message
 let upstream: FakeUpstream;
 beforeAll(() => {
   upstream = startFakeUpstream({ record: false });
-});
+}, 60_000);
 afterAll(() => upstream.stop());
 
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;

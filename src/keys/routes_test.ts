@@ -14,7 +14,7 @@ for (const backend of BACKENDS) {
     let hub: TestHub;
     beforeAll(async () => {
       hub = await createTestHub({ backend });
-    });
+    }, 60_000);
     afterAll(() => hub.close());
 
     test("create returns 201 with the secret once, in the documented format", async () => {

@@ -57,7 +57,7 @@ for (const [name, open] of implementations) {
     let h: Harness;
     beforeAll(async () => {
       h = await open();
-    });
+    }, 60_000);
     afterAll(() => h.close());
 
     test("admit() lets exactly `rateLimit` of 300 concurrent calls through", async () => {
