@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   }
 
   const runtime = await openRuntime(config, log);
+  // PGlite's first initialisation leaves hundreds of MB of garbage behind: collect it before serving.
+  Bun.gc(true);
   const app = createApp(runtime.deps);
   app.listen({ port: config.port, hostname: config.host, idleTimeout: 255, maxRequestBodySize: 8 * 1024 * 1024 });
   const port = app.server?.port ?? config.port;
