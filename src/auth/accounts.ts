@@ -48,12 +48,22 @@ export async function registerUser(db: Db, input: { email: string; password: str
 }
 
 /** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */
-export async function authenticate(db: Db, limits: LimitStore, input: { email: string; password: string; address: string }): Promise<User> {
+const dummyHashes = new Map<string, Promise<string>>();
+
+/** A hash of a random password at `cost`, made once per cost. */
+function dummyHash(cost: PasswordCost): Promise<string> {
+  const id = `${cost.memoryCost}:${cost.timeCost}`;
+  let hash = dummyHashes.get(id);
+  if (!hash) dummyHashes.set(id, (hash = hashPassword(crypto.randomUUID(), cost)));
+  return hash;
+}
+
+export async function authenticate(db: Db, limits: LimitStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
   const email = normalizeEmail(input.email);
   await assertLoginAllowed(limits, email, input.address);
   const user = await findUserByEmail(db, email);
-  // Hash even when there is no such user, so timing does not reveal which emails exist.
-  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await Bun.password.hash(input.password, { algorithm: "argon2id", memoryCost: 8, timeCost: 1 }), false);
+  // Verify against a hash of the same cost even when there is no such user, so timing does not tell.
+  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await dummyHash(cost)), false);
   if (!user || !ok) {
     await recordLoginFailure(limits, email, input.address);
     throw new HttpError("unauthorized", "Incorrect email or password");

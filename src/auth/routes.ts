@@ -18,7 +18,7 @@ export function authRoutes(deps: AppDeps) {
       return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
     }, { body: registerBody })
     .post("/login", async ({ body, jwt, request, server }) => {
-      const user = await authenticate(db, limits, { email: body.email, password: body.password, address: deps.clientAddress(request, server) });
+      const user = await authenticate(db, limits, { email: body.email, password: body.password, address: deps.clientAddress(request, server) }, config.passwordCost);
       const session = await createSession(db, user.id, config.sessionTtlHours);
       return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
     }, { body: loginBody })

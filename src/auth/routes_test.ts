@@ -97,6 +97,12 @@ for (const backend of BACKENDS) {
       expect((await hub.request("/api/v1/auth/me")).status).toBe(401);
     });
 
+    test("the API does not accept the console's session cookie instead of a bearer token", async () => {
+      const { token } = await registerUser(hub);
+      const r = await hub.request("/api/v1/developer/api-keys", { method: "POST", headers: { cookie: `aihub_session=${token}` }, json: { name: "forged" } });
+      expect(r.status).toBe(401);
+    });
+
     test("an expired token is 401", async () => {
       const expiring = await createTestHub({ backend, env: { SESSION_TTL_HOURS: "1" } });
       try {

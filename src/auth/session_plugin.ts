@@ -18,11 +18,14 @@ export function tokenPlugin(secret: string, ttlHours: number) {
   return new Elysia({ name: "tokens", seed: secret }).use(jwt({ name: "jwt", secret, exp: `${ttlHours}h` }));
 }
 
-/** Finds the bearer token or the session cookie of a request. */
-export function presentedToken(headers: Record<string, string | undefined>, cookie: string | undefined): string | null {
+/**
+ * Finds the bearer token of an API request. The console's cookie is deliberately not accepted here:
+ * the JSON API has no CSRF token, so a cookie-authenticated API call could be forged from another site.
+ */
+export function presentedToken(headers: Record<string, string | undefined>): string | null {
   const auth = headers.authorization;
   if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || null;
-  return cookie || null;
+  return null;
 }
 
 /** Loads the account behind a verified token's claims; throws 401 or 403. */
@@ -40,8 +43,8 @@ export async function accountFromClaims(db: Db, claims: false | Record<string, u
 export function accountAuth(db: Db, secret: string, ttlHours: number) {
   return new Elysia({ name: "account-auth", seed: secret })
     .use(tokenPlugin(secret, ttlHours))
-    .derive({ as: "scoped" }, async ({ jwt, headers, cookie }) => {
-      const token = presentedToken(headers, cookie[SESSION_COOKIE]?.value as string | undefined);
+    .derive({ as: "scoped" }, async ({ jwt, headers }) => {
+      const token = presentedToken(headers);
       if (!token) throw new HttpError("unauthorized", "Not authenticated");
       return { account: await accountFromClaims(db, await jwt.verify(token)) };
     });

@@ -2,7 +2,7 @@
 import type { AppDeps } from "../app.ts";
 import type { ModelConfig } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
-import { admitCall, type DeveloperCall, settleCall } from "../usage/metering.ts";
+import { admitCall, type DeveloperCall, settleCall, tokenCount } from "../usage/metering.ts";
 import { costOf, estimatePromptTokens, estimateTokens } from "./catalog.ts";
 import { demoResponse } from "./demo.ts";
 import type { CompletionRequest } from "./model.ts";
@@ -22,8 +22,9 @@ interface Tokens {
 }
 
 function tokensOf(model: ModelConfig, request: CompletionRequest, usage: { prompt_tokens: number; completion_tokens: number } | null, completionChars: number): Tokens {
-  const promptTokens = usage?.prompt_tokens ?? estimatePromptTokens(request.messages);
-  const completionTokens = usage?.completion_tokens ?? Math.ceil(completionChars / 4);
+  // Upstreams' numbers are data, not trusted: coerced to whole, bounded counts.
+  const promptTokens = usage ? tokenCount(usage.prompt_tokens) : estimatePromptTokens(request.messages);
+  const completionTokens = usage ? tokenCount(usage.completion_tokens) : Math.ceil(completionChars / 4);
   return { promptTokens, completionTokens, tokensEstimated: usage === null, cost: costOf(model, promptTokens, completionTokens) };
 }
 
@@ -165,6 +166,7 @@ function streamReply(deps: AppDeps, call: DeveloperCall, model: ModelConfig, req
 /** An error event in the stream's format (the status line was already sent). */
 function sseError(format: ChatFormat, error: HttpError): string {
   if (format === "seed") return `data: ${JSON.stringify({ error: error.message })}\n\n`;
-  const code = error.code === "upstream_timeout" ? "upstream_timeout" : error.code === "unavailable" ? "service_unavailable" : "upstream_failed";
+  if (error.code === "unavailable") return `data: ${JSON.stringify({ error: { message: error.message, type: "service_unavailable", code: "service_unavailable", param: null } })}\n\n`;
+  const code = error.code === "upstream_timeout" ? "upstream_timeout" : "upstream_failed";
   return `data: ${JSON.stringify({ error: { message: error.message, type: "upstream_error", code, param: null } })}\n\n`;
 }

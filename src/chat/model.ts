@@ -1,5 +1,4 @@
 // Request payloads of the chat routes: OpenAI's shape (unknown fields passed through) and the seed's simple one.
-import { t } from "elysia";
 import { HttpError } from "../http/errors.ts";
 
 export interface ChatMessage {
@@ -51,9 +50,27 @@ export function parseCompletionRequest(body: unknown, defaultModel: string): Com
   return { model: (b.model as string | undefined) ?? defaultModel, stream: b.stream === true, messages: b.messages as ChatMessage[], wantsUsage, body: b };
 }
 
-export const seedChatBody = t.Object({
-  message: t.String({ minLength: 1, maxLength: 200_000 }),
-  model: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-  stream: t.Optional(t.Boolean()),
-}, { additionalProperties: false });
-export type SeedChatBody = typeof seedChatBody.static;
+export interface SeedChatRequest {
+  message: string;
+  model: string | undefined;
+  stream: boolean;
+}
+
+const SEED_FIELDS = new Set(["message", "model", "stream"]);
+
+/** Validates the seed's {message, model?, stream = true}; throws 400/422 naming the bad field. */
+export function parseSeedChat(body: unknown): SeedChatRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError("bad_request", "Request body must be a JSON object");
+  const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).find((k) => !SEED_FIELDS.has(k));
+  if (unknown) throw new HttpError("validation", `Unknown field '${unknown}'`, { param: unknown });
+  if (b.message === undefined) throw new HttpError("validation", "Missing field 'message'", { param: "message" });
+  if (typeof b.message !== "string" || b.message.length === 0 || b.message.length > 200_000) {
+    throw new HttpError("validation", "Invalid field 'message': must be a string of 1–200,000 characters", { param: "message" });
+  }
+  if (b.model !== undefined && (typeof b.model !== "string" || b.model.length === 0 || b.model.length > 200)) {
+    throw new HttpError("validation", "Invalid field 'model': must be a model id string", { param: "model" });
+  }
+  if (b.stream !== undefined && typeof b.stream !== "boolean") throw new HttpError("validation", "Invalid field 'stream': must be a boolean", { param: "stream" });
+  return { message: b.message, model: b.model as string | undefined, stream: (b.stream as boolean | undefined) ?? true };
+}

@@ -2,18 +2,22 @@
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app.ts";
 import type { ModelConfig } from "../config.ts";
+import { readJsonBody } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
 import { keyAuth } from "../keys/key_auth.ts";
 import { admitCall, type DeveloperCall, limitHeaders, settleCall } from "../usage/metering.ts";
 import { findModel, providerOf } from "./catalog.ts";
 import { runChat } from "./gateway.ts";
-import { parseCompletionRequest, seedChatBody } from "./model.ts";
+import { parseCompletionRequest, parseSeedChat } from "./model.ts";
 
-/** Records a call refused before admission (bad input, unknown model): it consumes nothing. */
-async function refuse(deps: AppDeps, call: DeveloperCall, error: unknown, model: string | null = null): Promise<never> {
-  if (error instanceof HttpError && !call.settled) {
-    await settleCall(deps, call, { status: error.status, outcome: error.code === "model_not_found" ? "model_not_found" : "invalid_request", model, error: error.message }).catch(() => {});
-  }
+/**
+ * Records a call refused for its input (bad body, unknown model): it counts toward the key's rate limit
+ * like every authenticated call (so refusals cannot be sent without limit) but never toward the quota.
+ */
+async function refuse(deps: AppDeps, call: DeveloperCall, error: unknown): Promise<never> {
+  if (!(error instanceof HttpError) || call.settled) throw error;
+  await admitCall(deps, call, { countsQuota: false });
+  await settleCall(deps, call, { status: error.status, outcome: error.code === "model_not_found" ? "model_not_found" : "invalid_request", error: error.message });
   throw error;
 }
 
@@ -39,14 +43,16 @@ export function chatRoutes(deps: AppDeps) {
   const created = Math.floor(Date.now() / 1000);
   return new Elysia()
     .use(keyAuth(deps))
-    .post("/v1/chat/completions", async ({ call, body, request, set }) => {
+    // Bodies are read here, after the key is verified, so a bad body is a metered, recorded call too
+    // (http/plugins.ts leaves these two routes' bodies unparsed).
+    .post("/v1/chat/completions", async ({ call, request, set }) => {
       try {
         let parsed, model;
         try {
-          parsed = parseCompletionRequest(body, deps.config.defaultModel);
+          parsed = parseCompletionRequest(await readJsonBody(request), deps.config.defaultModel);
           model = modelOrThrow(deps, parsed.model);
         } catch (error) {
-          return await refuse(deps, call, error, parsed?.model ?? null);
+          return await refuse(deps, call, error);
         }
         return await runChat(deps, call, model, parsed, { format: "openai", signal: request.signal });
       } finally {
@@ -73,21 +79,22 @@ export function chatRoutes(deps: AppDeps) {
         },
       };
     }))
-    .post("/api/v1/developer/chat", async ({ call, body, request, set }) => {
+    .post("/api/v1/developer/chat", async ({ call, request, set }) => {
       try {
-        let model;
+        let body, model;
         try {
+          body = parseSeedChat(await readJsonBody(request));
           model = modelOrThrow(deps, body.model ?? deps.config.defaultModel);
         } catch (error) {
-          return await refuse(deps, call, error, body.model ?? null);
+          return await refuse(deps, call, error);
         }
         const messages = [{ role: "user", content: body.message }];
-        const stream = body.stream ?? true;
+        const stream = body.stream;
         return await runChat(deps, call, model, { model: model.id, stream, messages, wantsUsage: false, body: { model: model.id, messages, stream } }, { format: "seed", signal: request.signal });
       } finally {
         Object.assign(set.headers, limitHeaders(call));
       }
-    }, { body: seedChatBody })
+    })
     .get("/api/v1/developer/models", ({ call, set }) => meteredRead(deps, call, set, () => ({
       models: deps.config.models.map((m) => ({ id: m.id, name: m.name, provider: providerOf(m), type: "chat", free: m.free })),
     })));

@@ -260,6 +260,43 @@ for (const setup of SETUPS) {
       expect(current.quota_used).toBe(records.filter((x) => x.countsQuota).length);
     });
 
+    test("strange usage numbers from an upstream are coerced, recorded and charged once", async () => {
+      const before = await quotaUsed();
+      const r = await post(chat("odd counts !weirdusage"));
+      expect(r.status).toBe(200);
+      await r.text();
+      expect(await quotaUsed()).toBe(before + 1);
+      const records = await recordsOf();
+      expect(records.some((x) => x.promptTokens === 10 && x.completionTokens === 6)).toBe(true);
+    });
+
+    test("a model id with a NUL or a lone surrogate is refused and does not block later records", async () => {
+      for (const model of ["x\u0000y", "\ud800"]) {
+        const r = await post({ ...chat("x"), model });
+        expect(r.status).toBe(404);
+      }
+      const ok = await post(chat("after the odd ones"));
+      expect(ok.status).toBe(200);
+      const id = ok.headers.get("x-request-id")!;
+      await ok.text();
+      const records = await recordsOf();
+      expect(records.some((x) => x.id === id)).toBe(true);
+    });
+
+    test("refused calls count toward the rate limit and carry the limit headers", async () => {
+      const acct = await registerUser(hub);
+      const k = (await createKey(hub, acct.token, { rate_limit: 2 })).key;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await hub.request("/v1/chat/completions", { method: "POST", token: k, json: { ...chat("x"), model: "no-such-model" } });
+        statuses.push(r.status);
+        expect(r.headers.get("x-ratelimit-limit")).toBe("2");
+      }
+      expect(statuses).toEqual([404, 404, 429, 429]);
+      const me = await (await hub.request("/api/v1/auth/me", { token: acct.token })).json() as { quota_used: number };
+      expect(me.quota_used).toBe(0);
+    });
+
     describe("bad input is a clear 4xx in the route's shape and charges nothing", () => {
       const cases: Array<[string, string, number, string | null]> = [
         ["malformed JSON", "{\"model\":", 400, null],

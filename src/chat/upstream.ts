@@ -71,7 +71,8 @@ export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig,
     } catch {}
     // The caller's own mistake, as the upstream judged it: a 400 naming the upstream's reason.
     if (response.status === 400 || response.status === 422) throw new HttpError("bad_request", `Upstream ${upstream.name} rejected the request: ${message}`);
-    throw upstreamFailure(upstream.name, `HTTP ${response.status}${message ? ` (${message})` : ""}`, response.status === 504 || response.status === 408);
+    // Anything else is between the hub and its upstream (its key, its account): the caller gets the status only.
+    throw upstreamFailure(upstream.name, `HTTP ${response.status}`, response.status === 504 || response.status === 408);
   }
   return { response, abort, touch, abortReason: () => reason, done };
 }

@@ -19,5 +19,7 @@ export function redirectTo(location: string, htmx: boolean, headers: Record<stri
 
 /** A same-site path to return to, or the fallback (never another origin). */
 export function safeNext(next: unknown, fallback = "/dashboard"): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : fallback;
+  // One leading slash, then visible ASCII only: no "//host", no backslashes, no tabs or newlines that
+  // browsers strip (turning "/\t/evil" into "//evil") or that cannot go into a Location header.
+  return typeof next === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.includes("\\") ? next : fallback;
 }

@@ -107,7 +107,7 @@ export function consoleRoutes(deps: AppDeps) {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? "") };
       try {
-        const user = await authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) });
+        const user = await authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, config.passwordCost);
         const session = await createSession(db, user.id, config.sessionTtlHours);
         cookie[SESSION_COOKIE]!.set({ value: await jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
         return redirectTo("/dashboard", htmx);

@@ -8,9 +8,9 @@ export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Pr
   const tooLarge = () => new HttpError("payload_too_large", `Request body is larger than ${limit / 1024 / 1024} MiB`);
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
-  if (!request.body) return "";
-  // A declared, acceptable length: let the runtime read it natively.
+  // A declared, acceptable length: let the runtime read it natively (before touching .body, which locks it).
   if (Number.isFinite(declared)) return await request.text();
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

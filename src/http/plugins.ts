@@ -12,6 +12,11 @@ const SECURITY_HEADERS = {
   "referrer-policy": "same-origin",
 };
 
+/** The routes whose handlers read the body themselves, after key verification. */
+export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/api/v1/developer/chat"]);
+/** What those routes see as `body`: a marker that the body is still in the request. */
+export const DEFERRED_BODY = Object.freeze({ deferred: true });
+
 /** Turns an Elysia validation error into a 422 naming the first bad field. */
 export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown }> }): HttpError {
   const first = error.all?.[0];
@@ -33,7 +38,9 @@ export function httpPlugin(log: Logger) {
       // Paths and statuses only: headers and bodies may carry secrets.
       if (log.enabled("debug")) log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
     })
-    .onParse({ as: "global" }, async ({ request, contentType }) => {
+    .onParse({ as: "global" }, async ({ request, contentType, path }) => {
+      // Routes that read their own body after authenticating (so a bad body is still a metered call).
+      if (DEFERRED_BODY_PATHS.has(path)) return DEFERRED_BODY;
       if (contentType.startsWith("application/x-www-form-urlencoded")) return await readFormBody(request);
       // A body-less POST (logout, revoke) usually carries no content type: nothing to parse.
       return await readJsonBody(request, { allowEmpty: !contentType });

@@ -48,6 +48,8 @@ export interface UsageRecord {
   stream: boolean;
   error: string | null;
   createdAt: string;
+  /** The quota period (YYYY-MM-01) the call reserved against, even if it ends in the next month. */
+  quotaPeriod: string;
 }
 
 export interface ThrottleResult {

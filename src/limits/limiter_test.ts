@@ -21,6 +21,7 @@ const ids = () => ({ keyId: 1_000_000 + ++seq, userId: 1_000_000 + seq });
 const record = (userId: number, keyId: number): UsageRecord => ({
   id: crypto.randomUUID(), userId, apiKeyId: keyId, endpoint: "/v1/chat/completions", model: "m", upstream: "u", status: 200, outcome: "ok",
   countsQuota: true, promptTokens: 1, completionTokens: 1, tokensEstimated: false, cost: 0, latencyMs: 1, ttfbMs: 1, stream: false, error: null, createdAt: new Date().toISOString(),
+  quotaPeriod: quotaPeriod().key,
 });
 
 const implementations: Array<[string, () => Promise<Harness>]> = [

@@ -97,12 +97,19 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
       return { allowed: true, state };
     },
     async settle(record, { refundQuota, periodKey }) {
-      if (refundQuota) {
+      const refund = () => {
         const id = `${record.userId}:${periodKey}`;
         const used = quotas.get(id);
         if (used !== undefined) quotas.set(id, Math.max(0, used - 1));
+      };
+      if (refundQuota) refund();
+      try {
+        await options.persist(record);
+      } catch (error) {
+        // A call whose record could not be written is not charged: it answers 503 instead.
+        if (!refundQuota && record.countsQuota) refund();
+        throw error;
       }
-      await options.persist(record);
     },
     async quotaUsed(userId, periodKey) {
       const id = await seed(userId, periodKey);

@@ -1,5 +1,5 @@
 // A real OpenAI-compatible HTTP server on loopback for tests and benchmarks. The last user message
-// picks its behaviour: "!status:503", "!hang", "!malformed", "!nousage", "!errorevent", "!delay:500" (ms
+// picks its behaviour: "!status:503", "!hang", "!malformed", "!nousage", "!weirdusage", "!errorevent", "!delay:500" (ms
 // before the second chunk), "!slow:1000" (stream spread over that many ms).
 
 export interface FakeUpstream {
@@ -46,7 +46,9 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
       if (directive(text, "malformed") !== null) return new Response("<html>not json", { status: 200, headers: { "content-type": body.stream ? "text/event-stream" : "application/json" } });
       const model = String(body.model);
       const promptTokens = 7 + Math.ceil(text.length / 4);
-      const usage = { prompt_tokens: promptTokens, completion_tokens: WORDS.length, total_tokens: promptTokens + WORDS.length };
+      const usage = directive(text, "weirdusage") !== null
+        ? { prompt_tokens: 10.5, completion_tokens: "6", total_tokens: -1 }
+        : { prompt_tokens: promptTokens, completion_tokens: WORDS.length, total_tokens: promptTokens + WORDS.length };
       const noUsage = directive(text, "nousage") !== null;
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {

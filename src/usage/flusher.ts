@@ -2,6 +2,7 @@
 import type { Db } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import { type Redis, redisKeys } from "../limits/mod.ts";
+import { sql } from "drizzle-orm";
 import { writeUsageBatch } from "./store.ts";
 
 const GROUP = "flushers";
@@ -36,11 +37,31 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   const store = async (messages: Message[]) => {
     if (messages.length === 0) return 0;
     // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
-    await writeUsageBatch(db, messages.map((m) => m.message.r!));
+    try {
+      await writeUsageBatch(db, messages.map((m) => m.message.r!));
+    } catch (error) {
+      await writeOneByOne(messages, error);
+    }
     const ids = messages.map((m) => m.id);
     // Issued together, so node-redis pipelines them into one round trip.
     await Promise.all([reader.xAck(USAGE_STREAM, GROUP, ids), reader.xDel(USAGE_STREAM, ids)]);
     return messages.length;
+  };
+
+  // A batch the database refused: while the database answers, one bad record must not hold back the rest,
+  // so records are retried one by one and one that still fails is logged and set aside. If the database
+  // does not answer, nothing is acknowledged and the whole batch is retried later.
+  const writeOneByOne = async (messages: Message[], batchError: unknown) => {
+    await db.execute(sql`select 1`).catch(() => {
+      throw batchError;
+    });
+    for (const m of messages) {
+      try {
+        await writeUsageBatch(db, [m.message.r!]);
+      } catch (error) {
+        options.log.error("usage record refused by the database; set aside", { error, stream_id: m.id, record: m.message.r!.slice(0, 500) });
+      }
+    }
   };
 
   // Records a crashed instance read but never stored stay pending; after claimIdleMs anyone claims them.

@@ -22,8 +22,21 @@ export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Prom
         await commit(batch.map((b) => b.record));
         for (const b of batch) b.resolve();
       } catch (error) {
-        options.onError?.(error);
-        for (const b of batch) b.reject(error);
+        if (batch.length === 1) {
+          options.onError?.(error);
+          batch[0]!.reject(error);
+          continue;
+        }
+        // One bad record must not fail the calls it shared a transaction with: retry them one by one.
+        for (const b of batch) {
+          try {
+            await commit([b.record]);
+            b.resolve();
+          } catch (single) {
+            options.onError?.(single);
+            b.reject(single);
+          }
+        }
       }
     }
     running = null;

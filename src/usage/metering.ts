@@ -18,6 +18,18 @@ export interface DeveloperCall {
   settled: boolean;
 }
 
+/** Text safe to store: no NUL characters, no lone surrogates (PostgreSQL refuses both), bounded length. */
+export function storableText(value: string | null | undefined, max = 1000): string | null {
+  if (value === null || value === undefined) return null;
+  return value.replaceAll("\u0000", "").toWellFormed().slice(0, max);
+}
+
+/** A token count as PostgreSQL's integer column takes it, whatever an upstream reported. */
+export function tokenCount(value: unknown): number {
+  const n = Math.trunc(Number(value));
+  return Number.isFinite(n) ? Math.min(2 ** 31 - 1, Math.max(0, n)) : 0;
+}
+
 export type CallOutcome = Partial<Omit<UsageRecord, "id" | "userId" | "apiKeyId" | "endpoint" | "createdAt" | "latencyMs">> & { status: number; outcome: string };
 
 /** Begins metering a call by a verified key; `id` (the request id) becomes its usage record's id. */
@@ -50,20 +62,21 @@ export async function settleCall(deps: AppDeps, call: DeveloperCall, outcome: Ca
     userId: call.key.userId,
     apiKeyId: call.key.keyId,
     endpoint: call.endpoint,
-    model: outcome.model ?? null,
-    upstream: outcome.upstream ?? null,
+    model: storableText(outcome.model, 200),
+    upstream: storableText(outcome.upstream, 100),
     status: outcome.status,
     outcome: outcome.outcome,
     countsQuota: charged,
-    promptTokens: outcome.promptTokens ?? 0,
-    completionTokens: outcome.completionTokens ?? 0,
+    promptTokens: tokenCount(outcome.promptTokens ?? 0),
+    completionTokens: tokenCount(outcome.completionTokens ?? 0),
     tokensEstimated: outcome.tokensEstimated ?? false,
-    cost: outcome.cost ?? 0,
+    cost: Number.isFinite(outcome.cost) && outcome.cost! >= 0 ? Math.min(outcome.cost!, 1e9) : 0,
     latencyMs: Math.round(performance.now() - call.startedAt),
     ttfbMs: outcome.ttfbMs ?? null,
     stream: outcome.stream ?? false,
-    error: outcome.error ?? null,
+    error: storableText(outcome.error),
     createdAt: new Date().toISOString(),
+    quotaPeriod: call.period.key,
   };
   try {
     await deps.limits.settle(record, { refundQuota: call.reservedQuota && !charged, periodKey: call.period.key });

@@ -12,7 +12,8 @@ with input as (
   select * from jsonb_to_recordset($1::jsonb) as r(
     "id" text, "userId" int, "apiKeyId" int, "endpoint" text, "model" text, "upstream" text, "status" int,
     "outcome" text, "countsQuota" boolean, "promptTokens" int, "completionTokens" int, "tokensEstimated" boolean,
-    "cost" double precision, "latencyMs" int, "ttfbMs" int, "stream" boolean, "error" text, "createdAt" timestamptz)
+    "cost" double precision, "latencyMs" int, "ttfbMs" int, "stream" boolean, "error" text, "createdAt" timestamptz,
+    "quotaPeriod" date)
 ),
 inserted as (
   insert into usage_records (id, user_id, api_key_id, endpoint, model, upstream, status, outcome, counts_quota,
@@ -21,7 +22,7 @@ inserted as (
     "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt"
   from input order by "id"
   on conflict (id) do nothing
-  returning user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
+  returning id, user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
 ),
 daily as (
   insert into usage_daily (user_id, day, api_key_id, model, requests, successful, prompt_tokens, completion_tokens, cost)
@@ -38,8 +39,9 @@ daily as (
 ),
 quota as (
   insert into quota_usage (user_id, period_start, used)
-  select user_id, date_trunc('month', created_at at time zone 'UTC')::date, count(*)
-  from inserted where counts_quota group by 1, 2 order by 1, 2
+  -- The period the call reserved against (a call that ends after midnight on the 1st stays in its month).
+  select ins.user_id, coalesce(input."quotaPeriod", date_trunc('month', ins.created_at at time zone 'UTC')::date), count(*)
+  from inserted ins join input on input."id" = ins.id where ins.counts_quota group by 1, 2 order by 1, 2
   on conflict (user_id, period_start) do update set used = quota_usage.used + excluded.used
   returning 1
 ),
