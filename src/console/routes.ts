@@ -106,30 +106,14 @@ export function consoleRoutes(deps: AppDeps) {
     .post("/login", async ({ body, page, htmx, cookie, jwt, request, server }) => {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? "") };
-      try {
-        const user = await authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, config.passwordCost);
-        const session = await createSession(db, user.id, config.sessionTtlHours);
-        cookie[SESSION_COOKIE]!.set({ value: await jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
-        return redirectTo("/dashboard", htmx);
-      } catch (error) {
-        const errors = formErrors(error, values);
-        const status = error instanceof HttpError ? error.status : 400;
-        return htmlResponse((htmx ? AuthForm({ ctx: page, mode: "login", errors }) : AuthPage({ ctx: page, mode: "login", errors })) as string, status);
-      }
+      return await signIn({ page, htmx, cookie, jwt, mode: "login", values }, () =>
+        authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, config.passwordCost));
     })
     .post("/register", async ({ body, page, htmx, cookie, jwt }) => {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? ""), full_name: String(form.full_name ?? "") };
-      try {
-        const user = await registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null }, config.passwordCost);
-        const session = await createSession(db, user.id, config.sessionTtlHours);
-        cookie[SESSION_COOKIE]!.set({ value: await jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
-        return redirectTo("/dashboard", htmx);
-      } catch (error) {
-        const errors = formErrors(error, values);
-        const status = error instanceof HttpError ? error.status : 400;
-        return htmlResponse((htmx ? AuthForm({ ctx: page, mode: "register", errors }) : AuthPage({ ctx: page, mode: "register", errors })) as string, status);
-      }
+      return await signIn({ page, htmx, cookie, jwt, mode: "register", values }, () =>
+        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null }, config.passwordCost));
     })
     .post("/logout", async ({ sessionId, cookie, htmx }) => {
       if (sessionId) await revokeSession(db, sessionId);
@@ -239,6 +223,24 @@ export function consoleRoutes(deps: AppDeps) {
       const url = new URL(request.url);
       return htmlResponse(ReferencePage({ ctx: page, baseUrl: `${url.protocol}//${url.host}`, models: config.models.map((m) => m.id) }) as string);
     });
+
+  /** Logs in the user `getUser` returns (a session cookie, then the dashboard), or shows the form with its errors. */
+  async function signIn(
+    c: { page: PageContext; htmx: boolean; cookie: Record<string, { set(options: object): unknown }>; jwt: { sign(claims: Record<string, string>): Promise<string> }; mode: "login" | "register"; values: Record<string, string> },
+    getUser: () => Promise<User>,
+  ): Promise<Response> {
+    try {
+      const user = await getUser();
+      const session = await createSession(db, user.id, config.sessionTtlHours);
+      c.cookie[SESSION_COOKIE]!.set({ value: await c.jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions, sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
+      return redirectTo("/dashboard", c.htmx);
+    } catch (error) {
+      const errors = formErrors(error, c.values);
+      const status = error instanceof HttpError ? error.status : 400;
+      const view = c.htmx ? AuthForm({ ctx: c.page, mode: c.mode, errors }) : AuthPage({ ctx: c.page, mode: c.mode, errors });
+      return htmlResponse(view as string, status);
+    }
+  }
 
   async function playgroundProps(page: PageContext, user: User, selected: { keyId?: number; model?: string; message?: string }) {
     const keys = (await listApiKeys(db, user.id)).filter((k) => k.isActive && !isExpired(k));

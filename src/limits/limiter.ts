@@ -80,6 +80,18 @@ export type QuotaLoader = (userId: number, periodKey: string) => Promise<number>
 
 export const RATE_WINDOW_MS = 60_000;
 
+/** The limit state after a decision: `count` calls in the window, `used` quota, the window's oldest call at `oldest` ms. */
+export function limitState(request: AdmitRequest, count: number, used: number, oldest: number): LimitHeaders {
+  return {
+    rateLimit: request.rateLimit,
+    rateRemaining: Math.max(0, request.rateLimit - count),
+    rateReset: Math.ceil((oldest + RATE_WINDOW_MS) / 1000),
+    quotaLimit: request.quotaLimit,
+    quotaUsed: used,
+    quotaReset: Math.floor(request.period.end.getTime() / 1000),
+  };
+}
+
 /** Seconds until `ms` (a Unix time in milliseconds), at least 1. */
 export function secondsUntil(ms: number, now: number): number {
   return Math.max(1, Math.ceil((ms - now) / 1000));

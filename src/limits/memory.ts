@@ -1,5 +1,5 @@
 // In-process limits: exact sliding-window logs and quota counters seeded from the database.
-import { type Admission, type AdmitRequest, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult, type UsageRecord } from "./limiter.ts";
+import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult, type UsageRecord } from "./limiter.ts";
 
 /** Timestamps of admitted events, oldest first; trimmed lazily to the window. */
 class SlidingLog {
@@ -75,26 +75,16 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
       const count = log.trim(t, RATE_WINDOW_MS);
       const used = quotas.get(quotaId)!;
       const oldest = log.oldest() ?? t;
-      const state = {
-        rateLimit: request.rateLimit,
-        rateRemaining: Math.max(0, request.rateLimit - count),
-        rateReset: Math.ceil((oldest + RATE_WINDOW_MS) / 1000),
-        quotaLimit: request.quotaLimit,
-        quotaUsed: used,
-        quotaReset: Math.floor(request.period.end.getTime() / 1000),
-      };
       if (count >= request.rateLimit) {
+        const state = limitState(request, count, used, oldest);
         return { allowed: false, reason: "rate_limited", state, retryAfterSec: secondsUntil(oldest + RATE_WINDOW_MS, t) };
       }
       if (request.countsQuota && used >= request.quotaLimit) {
-        return { allowed: false, reason: "quota_exceeded", state, retryAfterSec: secondsUntil(request.period.end.getTime(), t) };
+        return { allowed: false, reason: "quota_exceeded", state: limitState(request, count, used, oldest), retryAfterSec: secondsUntil(request.period.end.getTime(), t) };
       }
       log.push(t);
       if (request.countsQuota) quotas.set(quotaId, used + 1);
-      state.rateRemaining = Math.max(0, request.rateLimit - count - 1);
-      state.rateReset = Math.ceil(((count === 0 ? t : oldest) + RATE_WINDOW_MS) / 1000);
-      state.quotaUsed = request.countsQuota ? used + 1 : used;
-      return { allowed: true, state };
+      return { allowed: true, state: limitState(request, count + 1, request.countsQuota ? used + 1 : used, oldest) };
     },
     async settle(record, { refundQuota, periodKey }) {
       const refund = () => {

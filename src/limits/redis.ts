@@ -1,7 +1,7 @@
 // Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
 import { createHash } from "node:crypto";
 import type { RedisClientType } from "redis";
-import { type Admission, type AdmitRequest, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
+import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
 import type { RedisCommands } from "./fast_redis.ts";
 import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
 
@@ -56,14 +56,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
         reply = await admitOnce(request, await options.loadQuota(request.userId, request.period.key));
       }
       const [outcome, count, used, oldest, now] = reply as [number, number, number, number, number];
-      const state = {
-        rateLimit: request.rateLimit,
-        rateRemaining: Math.max(0, request.rateLimit - count),
-        rateReset: Math.ceil((oldest + RATE_WINDOW_MS) / 1000),
-        quotaLimit: request.quotaLimit,
-        quotaUsed: used,
-        quotaReset: Math.floor(request.period.end.getTime() / 1000),
-      };
+      const state = limitState(request, count, used, oldest);
       if (outcome === 0) return { allowed: false, reason: "rate_limited", state, retryAfterSec: secondsUntil(oldest + RATE_WINDOW_MS, now) };
       if (outcome === 2) return { allowed: false, reason: "quota_exceeded", state, retryAfterSec: secondsUntil(request.period.end.getTime(), now) };
       return { allowed: true, state };
