@@ -105,6 +105,7 @@ function streamReply(deps: AppDeps, call: DeveloperCall, model: ModelConfig, req
   const outcomeOf = (observation: StreamObservation) => tokensOf(model, request, observation.usage, observation.completionChars);
 
   const body = relaySse(provider.response.body!, {
+    mustParse: () => format === "seed" || renameModel,
     onChunk() {
       provider.touch();
       ttfbMs ??= Math.round(performance.now() - call.startedAt);

@@ -9,6 +9,8 @@ export interface StreamObservation {
 }
 
 export interface RelayHooks {
+  /** Whether an event must be parsed (to rename, translate or read usage); others are counted cheaply. */
+  mustParse(payload: string): boolean;
   /** Output (already SSE-encoded) for one upstream `data:` event; [DONE] never reaches it. */
   onEvent(payload: string, parsed: Record<string, unknown> | null): string;
   /** Output for an upstream comment line (keep-alives). */
@@ -39,6 +41,20 @@ function observe(parsed: Record<string, unknown>, observation: StreamObservation
   }
 }
 
+/** The length of a chunk's delta content, read without parsing it (escapes count as one character). */
+export function contentLength(payload: string): number {
+  const start = payload.indexOf('"content":"');
+  if (start < 0) return 0;
+  let n = 0;
+  for (let i = start + 11; i < payload.length; i++) {
+    const c = payload.charCodeAt(i);
+    if (c === 34) break;
+    if (c === 92) i++;
+    n++;
+  }
+  return n;
+}
+
 /** A stream that forwards each complete SSE line of `upstream` as soon as it arrives. */
 export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
@@ -55,10 +71,15 @@ export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks
         return "";
       }
       let parsed: Record<string, unknown> | null = null;
-      try {
-        parsed = JSON.parse(payload);
-      } catch {}
-      if (parsed) observe(parsed, observation);
+      // Usage and errors always come in parsed events; plain deltas only add to the estimate's count.
+      if (hooks.mustParse(payload) || payload.includes('"usage"') || payload.includes('"error"')) {
+        try {
+          parsed = JSON.parse(payload);
+        } catch {}
+        if (parsed) observe(parsed, observation);
+      } else {
+        observation.completionChars += contentLength(payload);
+      }
       return hooks.onEvent(payload, parsed);
     }
     if (line.startsWith(":")) return hooks.onComment(line);
