@@ -1,6 +1,6 @@
 // loadConfig() validates the environment once and explains what is wrong.
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -49,6 +49,43 @@ describe("loadConfig()", () => {
       expect(() => loadConfig({ DATA_DIR: dir(), ...env })).toThrow(message);
     });
   }
+
+  test("OpenRouter is configured by its API key, with the models listed", () => {
+    const config = loadConfig({ DATA_DIR: dir(), OPENROUTER_API_KEY: "sk-or-test", OPENROUTER_MODELS: "openai/gpt-4o-mini,meta-llama/llama-3.1-8b-instruct:free", UPSTREAM_INPUT_PRICE: "0.15", UPSTREAM_OUTPUT_PRICE: "0.6" });
+    expect(config.upstreams[0]).toMatchObject({ name: "openrouter", baseUrl: "https://openrouter.ai/api/v1", apiKey: "sk-or-test" });
+    expect(config.models.map((m) => m.id)).toEqual(["openai/gpt-4o-mini", "meta-llama/llama-3.1-8b-instruct:free"]);
+    expect(config.defaultModel).toBe("openai/gpt-4o-mini");
+  });
+
+  test("UPSTREAMS_FILE configures several upstreams with per-model prices", () => {
+    const d = dir();
+    const file = join(d, "upstreams.json");
+    writeFileSync(file, JSON.stringify({
+      upstreams: [{ name: "openrouter", base_url: "https://openrouter.ai/api/v1", api_key: "sk-or" }, { name: "local", base_url: "http://127.0.0.1:8000/v1/", timeout_ms: 5000 }],
+      models: [
+        { id: "gpt-4o-mini", upstream: "openrouter", upstream_model: "openai/gpt-4o-mini", input_price: 0.15, output_price: 0.6 },
+        { id: "llama-local", name: "Llama (local)", upstream: "local" },
+      ],
+      default_model: "llama-local",
+    }));
+    const config = loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: file });
+    expect(config.upstreams.map((u) => [u.name, u.baseUrl, u.timeoutMs])).toEqual([["openrouter", "https://openrouter.ai/api/v1", 120000], ["local", "http://127.0.0.1:8000/v1", 5000]]);
+    expect(config.models).toEqual([
+      { id: "gpt-4o-mini", name: "gpt-4o-mini", upstream: "openrouter", upstreamModel: "openai/gpt-4o-mini", inputPrice: 0.15, outputPrice: 0.6, free: false },
+      { id: "llama-local", name: "Llama (local)", upstream: "local", upstreamModel: "llama-local", inputPrice: 0, outputPrice: 0, free: true },
+    ]);
+    expect(config.defaultModel).toBe("llama-local");
+  });
+
+  test("UPSTREAMS_FILE errors say what is wrong", () => {
+    const d = dir();
+    const bad = join(d, "bad.json");
+    writeFileSync(bad, "{not json");
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: bad })).toThrow("could not be read as JSON");
+    const orphan = join(d, "orphan.json");
+    writeFileSync(orphan, JSON.stringify({ upstreams: [], models: [{ id: "m", upstream: "nowhere" }] }));
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: orphan })).toThrow('model "m" names unknown upstream "nowhere"');
+  });
 
   test("an OpenAI-compatible upstream is configured from its base URL, key and models", () => {
     const config = loadConfig({ DATA_DIR: dir(), UPSTREAM_BASE_URL: "http://127.0.0.1:9999/v1/", UPSTREAM_API_KEY: "sk-x", UPSTREAM_MODELS: "a, b", UPSTREAM_INPUT_PRICE: "0.15", UPSTREAM_OUTPUT_PRICE: "0.6" });
