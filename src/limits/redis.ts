@@ -62,7 +62,9 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       return { allowed: true, state };
     },
     async settle(record: UsageRecord, { refundQuota, periodKey }) {
-      await settleScript([quotaKey(record.userId, periodKey), names.usageStream], [refundQuota ? "1" : "0", JSON.stringify(record)]);
+      // Nothing to give back (the common case): a plain XADD, no script needed to make it atomic.
+      if (!refundQuota) await redis.send("XADD", [names.usageStream, "*", "r", JSON.stringify(record)]);
+      else await settleScript([quotaKey(record.userId, periodKey), names.usageStream], ["1", JSON.stringify(record)]);
     },
     async quotaUsed(userId, periodKey) {
       const key = quotaKey(userId, periodKey);
