@@ -231,6 +231,31 @@ test("the playground streams an answer charged to the chosen key", async () => {
   }
 });
 
+test("without JavaScript the playground answers in the page, and the usage CSV downloads", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "en-US" });
+  const page = await context.newPage();
+  try {
+    await register(page);
+    await page.goto(`${hub.base}/keys`);
+    await page.fill("#name", "no-js playground");
+    await page.click("#create-key button[type=submit]");
+    await page.waitForSelector("#key-created");
+    await page.goto(`${hub.base}/playground`);
+    await page.fill("#pg-message", "plain form please");
+    await Promise.all([page.waitForLoadState("load"), page.click("form[data-playground] button[type=submit]")]);
+    expect(await page.textContent("#playground-output")).toContain("plain form please");
+    expect(await page.textContent("#playground-meta")).toContain("tokens");
+    const csv = await context.request.get(`${hub.base}/usage.csv?days=7`);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    const lines = (await csv.text()).trim().split("\n");
+    expect(lines[0]).toBe("date,requests,tokens,cost_usd");
+    expect(lines).toHaveLength(8);
+    expect(lines.at(-1)!.split(",")[1]).toBe("1");
+  } finally {
+    await context.close();
+  }
+});
+
 test("screenshots of dashboard, keys and usage at 375 px and 1280 px, with no horizontal scrolling", async () => {
   for (const width of [375, 1280]) {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width, height: 900 } });
