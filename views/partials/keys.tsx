@@ -106,7 +106,7 @@ export function KeysSection(props: { ctx: PageContext; keys: KeyRow[]; maxRate: 
   return (
     <div id="keys-section">
       {props.created ? <KeyCreated ctx={ctx} secret={props.created.secret} name={props.created.name} /> : ""}
-      <div class="grid cols-2">
+      <div class="grid keys-layout">
         <div class="card">
           <h2 safe>{ctx.t("keys.create")}</h2>
           <CreateKeyForm ctx={ctx} maxRate={props.maxRate} errors={props.errors} />

@@ -28,6 +28,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; points: Dail
   const totalCost = points.reduce((s, p) => s + p.cost, 0);
   return (
     <div id="usage-chart" class="chart">
+      <div class="chart-scroll">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title">
         <title id="chart-title" safe>{title}</title>
         <line class="axis" x1={String(PAD.left)} y1={String(PAD.top + plotH)} x2={String(W - PAD.right)} y2={String(PAD.top + plotH)} />
@@ -46,6 +47,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; points: Dail
         <polyline class="line" points={line} />
         {points.map((p, i) => (i % labelEvery === 0 ? <text x={(PAD.left + slot * i + slot / 2).toFixed(1)} y={String(H - 8)} text-anchor="middle" safe>{p.date.slice(5)}</text> : ""))}
       </svg>
+      </div>
       <div class="legend"><span><i class="sw-bar"></i><span safe>{ctx.t("usage.requests")}</span></span><span><i class="sw-line"></i><span safe>{ctx.t("usage.cost")}</span></span></div>
       <p class="small muted" safe>{ctx.t("usage.total", { requests: totalRequests.toLocaleString("en-US"), cost: totalCost.toFixed(6) })}</p>
       <details>
