@@ -5,6 +5,7 @@ import type { Database } from "./db/mod.ts";
 import { authRoutes } from "./auth/mod.ts";
 import { chatRoutes } from "./chat/mod.ts";
 import { consoleRoutes, staticRoutes } from "./console/mod.ts";
+import { openApiRoutes } from "./openapi/mod.ts";
 import { usageRoutes } from "./usage/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { type KeyVerifier, keysRoutes } from "./keys/mod.ts";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
     .use(usageRoutes(deps))
     .use(chatRoutes(deps))
     .use(staticRoutes())
+    .use(openApiRoutes(deps))
     .use(consoleRoutes(deps));
 }
 

@@ -256,6 +256,24 @@ test("without JavaScript the playground answers in the page, and the usage CSV d
   }
 });
 
+test("the interactive API reference renders the OpenAPI document under the CSP", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  try {
+    await page.goto(`${hub.base}/docs/api`);
+    await page.waitForSelector(".swagger-ui .info .title");
+    expect(await page.textContent(".swagger-ui .info .title")).toContain("AI Hub API");
+    expect(await page.textContent(".swagger-ui")).toContain("/v1/chat/completions");
+    expect(violations).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
 test("screenshots of dashboard, keys and usage at 375 px and 1280 px, with no horizontal scrolling", async () => {
   for (const width of [375, 1280]) {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width, height: 900 } });

@@ -27,6 +27,7 @@ export function ReferencePage(props: ReferenceProps): JSX.Element {
   return (
     <BaseLayout ctx={ctx} title={ctx.t("reference.title")}>
       <h1 safe>{ctx.t("reference.title")}</h1>
+      <p><a class="button secondary" href="/docs/api">OpenAPI · Swagger UI</a> <a class="button secondary" href="/openapi.json">openapi.json</a></p>
       <div class="card">
         <h2>Endpoints</h2>
         <div class="table-wrap">

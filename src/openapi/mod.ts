@@ -1,0 +1,3 @@
+// The OpenAPI document and its interactive reference page.
+export { openApiDocument } from "./document.ts";
+export { openApiRoutes } from "./routes.ts";
