@@ -3,7 +3,7 @@ import type { AppDeps } from "../app.ts";
 import type { ModelConfig } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import { admitCall, type DeveloperCall, settleCall, tokenCount } from "../usage/metering.ts";
-import { costOf, estimatePromptTokens, estimateTokens } from "./catalog.ts";
+import { costOf, estimatePromptTokens } from "./catalog.ts";
 import { demoResponse } from "./demo.ts";
 import type { CompletionRequest } from "./model.ts";
 import { relaySse, type StreamObservation } from "./relay.ts";
@@ -59,7 +59,9 @@ export async function runChat(deps: AppDeps, call: DeveloperCall, model: ModelCo
     provider = await openProvider(deps, model, request, options.signal);
   } catch (error) {
     const failure = error instanceof HttpError ? error : upstreamFailure(model.upstream, String(error), false);
-    await settleCall(deps, call, { ...base, status: failure.status, outcome: failure.code === "upstream_timeout" ? "upstream_timeout" : failure.status === 400 ? "upstream_rejected" : "upstream_error", error: failure.message });
+    // A client that left before the upstream answered got nothing: recorded, not charged.
+    const outcome = options.signal.aborted ? "client_aborted" : failure.code === "upstream_timeout" ? "upstream_timeout" : failure.status === 400 ? "upstream_rejected" : "upstream_error";
+    await settleCall(deps, call, { ...base, status: options.signal.aborted ? 499 : failure.status, outcome, error: failure.message });
     throw failure;
   }
   return request.stream ? streamReply(deps, call, model, request, provider, options.format) : await jsonReply(deps, call, model, request, provider, options.format);
