@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { RedisClientType } from "redis";
 import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
+import { createBatcher } from "./batcher.ts";
 import type { RedisCommands } from "./fast_redis.ts";
 import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
 
@@ -41,19 +42,32 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
   const throttleScript = scriptRunner(redis, THROTTLE_SCRIPT);
 
-  const admitOnce = async (request: AdmitRequest, seed: number) =>
-    (await admitScript(
-      [names.rate(request.keyId), quotaKey(request.userId, request.period.key)],
-      [String(request.rateLimit), String(RATE_WINDOW_MS), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), "", String(QUOTA_TTL_SEC)],
-    )) as number[];
+  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone.
+  const admitOnce = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
+    const keys: string[] = [];
+    const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC)];
+    for (const { request, seed } of batch) {
+      keys.push(names.rate(request.keyId), quotaKey(request.userId, request.period.key));
+      args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed));
+    }
+    const flat = (await admitScript(keys, args)) as number[];
+    return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
+  });
+  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; refund: boolean; periodKey: string }>) => {
+    await settleScript(
+      [names.usageStream, ...batch.map((b) => quotaKey(b.record.userId, b.periodKey))],
+      [...batch.map((b) => (b.refund ? "1" : "0")), ...batch.map((b) => JSON.stringify(b.record))],
+    );
+    return batch.map(() => undefined);
+  });
 
   return {
     kind: "redis",
     async admit(request: AdmitRequest): Promise<Admission> {
-      let reply = await admitOnce(request, -1);
+      let reply = await admitOnce({ request, seed: -1 });
       if (reply[0] === -1) {
         // The counter is missing (new month, Redis restarted or flushed): rebuild it from the database.
-        reply = await admitOnce(request, await options.loadQuota(request.userId, request.period.key));
+        reply = await admitOnce({ request, seed: await options.loadQuota(request.userId, request.period.key) });
       }
       const [outcome, count, used, oldest, now] = reply as [number, number, number, number, number];
       const state = limitState(request, count, used, oldest);
@@ -62,9 +76,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       return { allowed: true, state };
     },
     async settle(record: UsageRecord, { refundQuota, periodKey }) {
-      // Nothing to give back (the common case): a plain XADD, no script needed to make it atomic.
-      if (!refundQuota) await redis.send("XADD", [names.usageStream, "*", "r", JSON.stringify(record)]);
-      else await settleScript([quotaKey(record.userId, periodKey), names.usageStream], ["1", JSON.stringify(record)]);
+      await settleBatch({ record, refund: refundQuota, periodKey });
     },
     async quotaUsed(userId, periodKey) {
       const key = quotaKey(userId, periodKey);
