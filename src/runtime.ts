@@ -49,8 +49,11 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     subscriber.on("error", () => {});
     await subscriber.connect();
     await subscriber.subscribe(INVALIDATION_CHANNEL, (message) => {
-      const target = JSON.parse(message) as { keyHash?: string; userId?: number };
-      keys.invalidate(target);
+      try {
+        keys.invalidate(JSON.parse(message) as { keyHash?: string; userId?: number });
+      } catch {
+        log.warn("ignored a malformed invalidation message");
+      }
     });
   } else {
     const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
