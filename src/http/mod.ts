@@ -3,4 +3,4 @@ export { MAX_BODY_BYTES, readBodyText, readFormBody, readJsonBody } from "./body
 export { errorBody, errorResponse, HttpError, statusOf, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
-export { httpPlugin, validationError } from "./plugins.ts";
+export { httpPlugin, PAGE_SECURITY_HEADERS, validationError } from "./plugins.ts";

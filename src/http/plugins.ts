@@ -4,8 +4,8 @@ import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 
-// No inline scripts or styles anywhere, no framing, no MIME sniffing.
-const SECURITY_HEADERS = {
+/** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
+export const PAGE_SECURITY_HEADERS = {
   "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
@@ -32,7 +32,8 @@ export function httpPlugin(log: Logger) {
     .onRequest(({ set }) => {
       // Always minted here: the id names the call's usage record (time-ordered, so the primary key index only appends).
       set.headers["x-request-id"] = Bun.randomUUIDv7();
-      Object.assign(set.headers, SECURITY_HEADERS);
+      // JSON and SSE need only nosniff; pages add the rest (console/render.ts), keeping the API's hot path lean.
+      set.headers["x-content-type-options"] = "nosniff";
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
       // Paths and statuses only: headers and bodies may carry secrets.

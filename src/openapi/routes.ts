@@ -1,6 +1,7 @@
 // Serves the OpenAPI document and an interactive reference (Swagger UI, served by the hub itself).
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app.ts";
+import { PAGE_SECURITY_HEADERS } from "../http/plugins.ts";
 import { openApiDocument } from "./document.ts";
 
 // Swagger UI sets inline styles, so this one page allows them; scripts stay same-origin only.
@@ -26,8 +27,5 @@ export function openApiRoutes(deps: AppDeps) {
   const document = JSON.stringify(openApiDocument(deps.config.models.map((m) => m.id)));
   return new Elysia()
     .get("/openapi.json", () => new Response(document, { headers: { "content-type": "application/json", "access-control-allow-origin": "*" } }))
-    .get("/docs/api", ({ set }) => {
-      set.headers["content-security-policy"] = SWAGGER_CSP;
-      return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
-    });
+    .get("/docs/api", () => new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8", ...PAGE_SECURITY_HEADERS, "content-security-policy": SWAGGER_CSP } }));
 }
