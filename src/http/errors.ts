@@ -75,11 +75,6 @@ export class HttpError extends Error {
   }
 }
 
-/** The status for an error code. */
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
-
 /** True for paths that answer in OpenAI's error shape. */
 export function usesOpenAiShape(path: string): boolean {
   return path === "/v1" || path.startsWith("/v1/");

@@ -1,6 +1,6 @@
 // HTTP plumbing shared by every feature.
 export { MAX_BODY_BYTES, readBodyText, readFormBody, readJsonBody } from "./body.ts";
-export { errorBody, errorResponse, HttpError, statusOf, usesOpenAiShape } from "./errors.ts";
+export { errorBody, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
 export { httpPlugin, PAGE_SECURITY_HEADERS, validationError } from "./plugins.ts";

@@ -1,4 +1,5 @@
 // Batches usage records into one transaction per flush; each caller waits until its record is committed.
+import { createBatcher } from "../limits/batcher.ts";
 import type { UsageRecord } from "../limits/mod.ts";
 
 export interface GroupCommitWriter {
@@ -10,46 +11,34 @@ export interface GroupCommitWriter {
 
 /** Creates a writer that commits whatever queued while the previous commit ran, up to `maxBatch` at once. */
 export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Promise<unknown>, options: { maxBatch?: number; onError?: (error: unknown) => void } = {}): GroupCommitWriter {
-  const maxBatch = options.maxBatch ?? 1000;
-  let queue: Array<{ record: UsageRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
-  let running: Promise<void> | null = null;
-
-  const run = async () => {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      try {
-        await commit(batch.map((b) => b.record));
-        for (const b of batch) b.resolve();
-      } catch (error) {
-        if (batch.length === 1) {
-          options.onError?.(error);
-          batch[0]!.reject(error);
-          continue;
-        }
-        // One bad record must not fail the calls it shared a transaction with: retry them one by one.
-        for (const b of batch) {
-          try {
-            await commit([b.record]);
-            b.resolve();
-          } catch (single) {
-            options.onError?.(single);
-            b.reject(single);
-          }
-        }
-      }
+  // Each record's outcome is a value, so one bad record fails only its own call.
+  const commitBatch = createBatcher(async (records: UsageRecord[]): Promise<Array<unknown | null>> => {
+    try {
+      await commit(records);
+      return records.map(() => null);
+    } catch (error) {
+      if (records.length === 1) return [error];
+      // One bad record must not fail the calls it shared a transaction with: retry them one by one.
+      const outcomes: Array<unknown | null> = [];
+      for (const record of records) outcomes.push(await commit([record]).then(() => null, (single) => single));
+      return outcomes;
     }
-    running = null;
-  };
+  }, options.maxBatch ?? 1000);
+  const inFlight = new Set<Promise<void>>();
 
   return {
     write(record) {
-      const done = new Promise<void>((resolve, reject) => queue.push({ record, resolve, reject }));
-      running ??= Promise.resolve().then(run);
+      const done = commitBatch(record).then((error) => {
+        if (error === null) return;
+        options.onError?.(error);
+        throw error;
+      });
+      const tracked = done.catch(() => {}).finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
       return done;
     },
     async drain() {
-      while (running) await running;
+      while (inFlight.size > 0) await Promise.all(inFlight);
     },
   };
 }

@@ -3,7 +3,7 @@ export { startUsageFlusher } from "./flusher.ts";
 export type { UsageFlusher } from "./flusher.ts";
 export { createGroupCommitWriter } from "./group_commit.ts";
 export type { GroupCommitWriter } from "./group_commit.ts";
-export { storedQuotaUsed, storedRecordIds, writeUsageBatch } from "./store.ts";
+export { storedQuotaUsed, writeUsageBatch } from "./store.ts";
 export { admitCall, limitHeaders, settleCall, startCall } from "./metering.ts";
 export type { CallOutcome, DeveloperCall } from "./metering.ts";
 export { usageRoutes } from "./routes.ts";

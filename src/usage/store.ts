@@ -1,7 +1,7 @@
 // Writes usage records with their daily rollups, key counters and quota counter in one statement.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
-import { quotaUsage, usageRecords } from "../db/schema/mod.ts";
+import { quotaUsage } from "../db/schema/mod.ts";
 import type { UsageRecord } from "../limits/mod.ts";
 
 // One statement does the whole batch inside PostgreSQL: the records arrive as one JSON parameter, and the
@@ -71,11 +71,4 @@ export async function storedQuotaUsed(db: Db, userId: number, periodKey: string)
   const rows = await db.select({ used: quotaUsage.used }).from(quotaUsage)
     .where(and(eq(quotaUsage.userId, userId), eq(quotaUsage.periodStart, periodKey)));
   return rows[0]?.used ?? 0;
-}
-
-/** Records with these ids that are stored (for tests and the durability check). */
-export async function storedRecordIds(db: Db, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, ids));
-  return new Set(rows.map((r) => r.id));
 }
