@@ -30,6 +30,9 @@ if [ -d views ] && ls views/**/*.tsx views/*.tsx >/dev/null 2>&1; then
   if ! node_modules/.bin/xss-scan -p tsconfig.json; then failed_checks=$((failed_checks + 1)); echo "xss-scan failed"; fi
 fi
 
+echo "== import cycles (madge)"
+if ! node_modules/.bin/madge --circular --extensions ts,tsx src views; then failed_checks=$((failed_checks + 1)); echo "import cycles found"; fi
+
 echo "== bun test"
 node_modules/.bin/bun test --coverage "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

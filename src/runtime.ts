@@ -1,12 +1,27 @@
 // Opens everything the app depends on (database, Redis, limits, usage pipeline) and closes it in order.
 import { hostname } from "node:os";
+import type { AuthDeps } from "./auth/mod.ts";
 import type { Config } from "./config.ts";
+import type { ConsoleDeps } from "./console/mod.ts";
 import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
-import { createKeyVerifier } from "./keys/mod.ts";
-import { connectFastRedis, connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
+import type { GatewayDeps } from "./gateway/mod.ts";
+import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
+import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
-import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
-import type { AppDeps } from "./app.ts";
+import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
+import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
+
+/** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
+export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
+  config: Config;
+  log: Logger;
+  database: Database;
+  limits: LimitStore;
+  keys: KeyVerifier;
+  /** Pings Redis (for /ready) when the hub uses it. */
+  redisPing: (() => Promise<void>) | null;
+  onUserChanged(userId: number): void;
+}
 
 export interface Runtime {
   deps: AppDeps;
@@ -72,7 +87,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     config,
     log,
     database,
-    redis,
+    redisPing: redis ? () => limits.ping() : null,
     limits,
     keys,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),

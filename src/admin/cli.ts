@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../config.ts";
 import { migrate, openPglite, openPostgres } from "../db/mod.ts";
-import { connectRedis, redisKeys } from "../limits/mod.ts";
+import { connectRedis, redisKeys } from "../redis/mod.ts";
 import { CommandError, runAdminCommand } from "./commands.ts";
 
 function hubHoldsDataDir(dataDir: string): number | null {

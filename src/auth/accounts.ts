@@ -1,10 +1,9 @@
 // Account services: register, log in, and the user view of CONTRACT.md. No HTTP in here.
 import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
-import type { LimitStore } from "../limits/mod.ts";
-import { quotaPeriod } from "../plans/mod.ts";
+import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
-import { assertLoginAllowed, recordLoginFailure } from "./throttle.ts";
+import { assertLoginAllowed, type LoginThrottleStore, recordLoginFailure } from "./throttle.ts";
 import { createUser, findUserByEmail, normalizeEmail, type User } from "./users.ts";
 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
@@ -58,7 +57,7 @@ function dummyHash(cost: PasswordCost): Promise<string> {
   return hash;
 }
 
-export async function authenticate(db: Db, limits: LimitStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
+export async function authenticate(db: Db, limits: LoginThrottleStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
   const email = normalizeEmail(input.email);
   await assertLoginAllowed(limits, email, input.address);
   const user = await findUserByEmail(db, email);
@@ -73,7 +72,7 @@ export async function authenticate(db: Db, limits: LimitStore, input: { email: s
 }
 
 /** The user as the API shows it, with this month's quota use. */
-export async function userView(limits: LimitStore, user: User): Promise<UserView> {
+export async function userView(limits: QuotaCounter, user: User): Promise<UserView> {
   const used = await limits.quotaUsed(user.id, quotaPeriod().key);
   return {
     id: user.id,
@@ -82,7 +81,7 @@ export async function userView(limits: LimitStore, user: User): Promise<UserView
     plan: user.plan,
     monthly_quota: user.monthlyQuota,
     quota_used: used,
-    quota_remaining: Math.max(0, user.monthlyQuota - used),
+    quota_remaining: quotaRemaining(user.monthlyQuota, used),
     is_active: user.isActive,
     created_at: user.createdAt.toISOString(),
   };

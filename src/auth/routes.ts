@@ -1,13 +1,25 @@
 // The accounts API: /api/v1/auth/register, login, me, logout.
 import { Elysia } from "elysia";
-import type { AppDeps } from "../app.ts";
+import type { Database } from "../db/mod.ts";
+import type { QuotaCounter } from "../plans/mod.ts";
 import { authenticate, registerUser, userView } from "./accounts.ts";
 import { loginBody, registerBody } from "./model.ts";
 import { accountAuth, tokenPlugin } from "./session_plugin.ts";
 import { createSession, revokeSession } from "./sessions.ts";
+import type { LoginThrottleStore } from "./throttle.ts";
+import type { PasswordCost } from "./passwords.ts";
+
+/** What the accounts routes need. */
+export interface AuthDeps {
+  database: Pick<Database, "db">;
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly passwordCost: PasswordCost };
+  limits: QuotaCounter & LoginThrottleStore;
+  /** The caller's address for throttling. */
+  clientAddress(request: Request, server: { requestIP(request: Request): { address: string } | null } | null): string;
+}
 
 /** The accounts routes. */
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: AuthDeps) {
   const { database: { db }, config, limits } = deps;
   return new Elysia({ prefix: "/api/v1/auth" })
     .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))

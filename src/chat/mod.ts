@@ -1,5 +1,9 @@
-// Chat: the model catalog, upstream client, SSE relay, demo model and the developer-API routes.
-export { chatRoutes } from "./routes.ts";
-export { costOf, estimateTokens, findModel, providerOf } from "./catalog.ts";
-export { runChat } from "./gateway.ts";
-export { demoReply } from "./demo.ts";
+// Chat: payload schemas, the model catalog, the upstream client, the SSE relay and the demo model.
+export { costOf, estimatePromptTokens, estimateTokens, findModel, providerOf } from "./catalog.ts";
+export { demoReply, demoResponse } from "./demo.ts";
+export { parseCompletionRequest, parseSeedChat } from "./model.ts";
+export type { ChatMessage, CompletionRequest, SeedChatRequest } from "./model.ts";
+export { relaySse } from "./relay.ts";
+export type { StreamObservation } from "./relay.ts";
+export { callUpstream } from "./upstream.ts";
+export type { UpstreamCall, UpstreamFailure, UpstreamResult } from "./upstream.ts";

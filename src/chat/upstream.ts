@@ -1,6 +1,5 @@
-// Calls an upstream's /chat/completions and turns every way it can fail into a 502/504 HttpError.
+// Calls an upstream's /chat/completions; every way it can fail comes back as a value the gateway maps.
 import type { ModelConfig, UpstreamConfig } from "../config.ts";
-import { HttpError } from "../http/errors.ts";
 
 export interface UpstreamCall {
   response: Response;
@@ -13,18 +12,23 @@ export interface UpstreamCall {
   done(): void;
 }
 
-/** The failure of an upstream as an HttpError: 504 for timeouts, 502 for everything else. */
-export function upstreamFailure(upstream: string, reason: string, timedOut: boolean): HttpError {
-  return timedOut
-    ? new HttpError("upstream_timeout", `Upstream ${upstream} did not answer in time (${reason})`)
-    : new HttpError("upstream_failed", `Upstream ${upstream} failed: ${reason}`);
+/**
+ * Why an upstream call failed: it timed out, failed (refused, reset, 5xx, its key refused), rejected the
+ * caller's request (400/422), or the client left first.
+ */
+export interface UpstreamFailure {
+  kind: "timeout" | "failed" | "rejected" | "client_aborted";
+  upstream: string;
+  reason: string;
 }
+
+export type UpstreamResult = { ok: true; call: UpstreamCall } | { ok: false; failure: UpstreamFailure };
 
 /**
  * POSTs `body` to the model's upstream with the operator's key, asking for usage on streams.
- * Resolves once the upstream's headers arrive with a 2xx; throws HttpError otherwise.
+ * Resolves once the upstream's headers arrive: a 2xx as a call, anything else as a failure.
  */
-export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig, body: Record<string, unknown>, options: { signal: AbortSignal }): Promise<UpstreamCall> {
+export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig, body: Record<string, unknown>, options: { signal: AbortSignal }): Promise<UpstreamResult> {
   const controller = new AbortController();
   let reason: string | null = null;
   const abort = (why = "aborted") => {
@@ -42,6 +46,7 @@ export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig,
     clearTimeout(timer);
     options.signal.removeEventListener("abort", onClientAbort);
   };
+  const failed = (kind: UpstreamFailure["kind"], why: string): UpstreamResult => ({ ok: false, failure: { kind, upstream: upstream.name, reason: why } });
   const payload: Record<string, unknown> = { ...body, model: model.upstreamModel };
   if (body.stream === true) payload.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
@@ -56,10 +61,11 @@ export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig,
     });
   } catch (error) {
     done();
-    if (reason === "client disconnected") throw new HttpError("bad_request", "Client disconnected");
+    if (reason === "client disconnected") return failed("client_aborted", "client disconnected");
+    if (reason === "timeout") return failed("timeout", `no response within ${upstream.timeoutMs} ms`);
     const message = (error as Error).message ?? String(error);
     const refused = /ECONNREFUSED|Unable to connect|ConnectionRefused|connection refused/i.test(message + String((error as { code?: string }).code));
-    throw upstreamFailure(upstream.name, reason === "timeout" ? `no response within ${upstream.timeoutMs} ms` : refused ? "connection refused" : message, reason === "timeout");
+    return failed("failed", refused ? "connection refused" : message);
   }
   if (!response.ok) {
     done();
@@ -70,9 +76,9 @@ export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig,
       message = (typeof parsed.error === "string" ? parsed.error : parsed.error?.message) ?? parsed.message ?? message;
     } catch {}
     // The caller's own mistake, as the upstream judged it: a 400 naming the upstream's reason.
-    if (response.status === 400 || response.status === 422) throw new HttpError("bad_request", `Upstream ${upstream.name} rejected the request: ${message}`);
+    if (response.status === 400 || response.status === 422) return failed("rejected", message);
     // Anything else is between the hub and its upstream (its key, its account): the caller gets the status only.
-    throw upstreamFailure(upstream.name, `HTTP ${response.status}`, response.status === 504 || response.status === 408);
+    return failed(response.status === 504 || response.status === 408 ? "timeout" : "failed", `HTTP ${response.status}`);
   }
-  return { response, abort, touch, abortReason: () => reason, done };
+  return { ok: true, call: { response, abort, touch, abortReason: () => reason, done } };
 }

@@ -1,4 +1,5 @@
 // The web console: pages, static files, i18n and CSRF.
 export { consoleRoutes } from "./routes.ts";
+export type { ConsoleDeps } from "./routes.ts";
 export { staticRoutes } from "./static.ts";
 export { pickLang, translator } from "./i18n.ts";

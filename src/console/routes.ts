@@ -1,14 +1,12 @@
 // The web console: server-rendered pages (JSX, @kitajs/html), enhanced by htmx, working without JavaScript too.
 import { Elysia } from "elysia";
-import type { AppDeps } from "../app.ts";
-import { accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
+import { type AuthDeps, accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
-import { HttpError } from "../http/errors.ts";
-import { createApiKey, isExpired, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
-import { runChat } from "../chat/mod.ts";
-import { findModel } from "../chat/catalog.ts";
-import { currentUsage, monthTotals, recentCalls, startCall, usageBreakdown, usageHistory } from "../usage/mod.ts";
-import { parseDays } from "../usage/routes.ts";
+import { HttpError } from "../http/mod.ts";
+import { createApiKey, isExpired, type KeysDeps, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
+import { parseSeedChat } from "../chat/mod.ts";
+import { type GatewayDeps, runCall, seedChatPlan, startCall } from "../gateway/mod.ts";
+import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory } from "../usage/mod.ts";
 import { AuthForm, AuthPage } from "../../views/pages/auth.tsx";
 import { DashboardPage } from "../../views/pages/dashboard.tsx";
 import { ConfirmRevokePage, KeysPage } from "../../views/pages/keys.tsx";
@@ -51,8 +49,11 @@ function optionalInt(value: unknown, field: string): number | null {
   return n;
 }
 
+/** What the console needs: the accounts, keys and gateway features' deps, and whether cookies are Secure. */
+export type ConsoleDeps = AuthDeps & KeysDeps & GatewayDeps & { config: { readonly secureCookies: boolean } };
+
 /** The console routes. */
-export function consoleRoutes(deps: AppDeps) {
+export function consoleRoutes(deps: ConsoleDeps) {
   const { database: { db }, config, limits } = deps;
   const cookieOptions = { httpOnly: true, path: "/", secure: config.secureCookies } as const;
 
@@ -251,13 +252,9 @@ export function consoleRoutes(deps: AppDeps) {
   async function playgroundCall(user: User, selected: { keyId: number; model: string; message: string }, stream: boolean, signal: AbortSignal): Promise<Response> {
     const verdict = Number.isSafeInteger(selected.keyId) ? await verifyOwnedKey(db, user.id, selected.keyId) : { valid: false as const, code: "NOT_FOUND" as const };
     if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key");
-    const model = findModel(config.models, selected.model || config.defaultModel);
-    if (!model) throw new HttpError("model_not_found", `The model '${selected.model}' does not exist`);
-    const message = selected.message.trim();
-    if (message.length === 0 || message.length > 20_000) throw new HttpError("validation", "Invalid field 'message': must be 1–20,000 characters", { param: "message" });
     const call = startCall(verdict.key, "/playground");
-    const messages = [{ role: "user", content: message }];
-    return await runChat(deps, call, model, { model: model.id, stream, messages, wantsUsage: false, body: { model: model.id, messages, stream } }, { format: "seed", signal });
+    // The same entry and input rules as POST /api/v1/developer/chat.
+    return await runCall(deps, call, () => seedChatPlan(deps, call, parseSeedChat({ message: selected.message.trim(), model: selected.model || undefined, stream }), signal));
   }
 }
 

@@ -1,13 +1,21 @@
 // The API keys API: /api/v1/developer/api-keys.
 import { Elysia, t } from "elysia";
-import type { AppDeps } from "../app.ts";
+import type { Database } from "../db/mod.ts";
 import { accountAuth } from "../auth/mod.ts";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "../http/mod.ts";
 import { createKeyBody } from "./model.ts";
 import { createApiKey, keyView, listApiKeys, revokeApiKey } from "./store.ts";
 
+/** What the API keys routes need. */
+export interface KeysDeps {
+  database: Pick<Database, "db">;
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number };
+  /** Tells every instance's key cache that a key was revoked. */
+  onKeyRevoked(keyHash: string): void;
+}
+
 /** The API keys routes (account auth). */
-export function keysRoutes(deps: AppDeps) {
+export function keysRoutes(deps: KeysDeps) {
   const { database: { db }, config } = deps;
   return new Elysia({ prefix: "/api/v1/developer/api-keys" })
     .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))

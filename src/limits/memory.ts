@@ -1,5 +1,6 @@
 // In-process limits: exact sliding-window logs and quota counters seeded from the database.
-import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult, type UsageRecord } from "./limiter.ts";
+import type { UsageRecord } from "../usage/mod.ts";
+import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult } from "./store.ts";
 
 /** Timestamps of admitted events, oldest first; trimmed lazily to the window. */
 class SlidingLog {
@@ -66,7 +67,6 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
   sweep.unref?.();
 
   return {
-    kind: "memory",
     async admit(request: AdmitRequest): Promise<Admission> {
       const quotaId = await seed(request.userId, request.period.key);
       // From here to the return nothing awaits, so the check and the reservation are one atomic step.
@@ -104,9 +104,6 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
     async quotaUsed(userId, periodKey) {
       const id = await seed(userId, periodKey);
       return quotas.get(id)!;
-    },
-    async forgetQuota(userId, periodKey) {
-      quotas.delete(`${userId}:${periodKey}`);
     },
     async throttleCheck(bucket, limit, windowMs): Promise<ThrottleResult> {
       const t = now();

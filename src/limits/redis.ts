@@ -1,38 +1,11 @@
 // Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
-import { createHash } from "node:crypto";
-import type { RedisClientType } from "redis";
-import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type UsageRecord } from "./limiter.ts";
-import { createBatcher } from "./batcher.ts";
-import type { RedisCommands } from "./fast_redis.ts";
+import { createBatcher } from "../lib/mod.ts";
+import { type RedisCommands, redisKeys, scriptRunner } from "../redis/mod.ts";
+import type { UsageRecord } from "../usage/mod.ts";
+import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
 import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
 
-export type Redis = RedisClientType;
-
 const QUOTA_TTL_SEC = 70 * 24 * 3600;
-
-/** The names of the hub's Redis keys under a prefix. */
-export function redisKeys(prefix: string) {
-  return {
-    usageStream: `${prefix}:usage`,
-    invalidation: `${prefix}:invalidate`,
-    quota: (userId: number, periodKey: string) => `${prefix}:quota:{${userId}}:${periodKey}`,
-    rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
-    throttle: (bucket: string) => `${prefix}:throttle:{${bucket}}`,
-  };
-}
-
-/** Runs a script by SHA, loading it on the first NOSCRIPT (after a Redis restart or flush). */
-export function scriptRunner(redis: RedisCommands, source: string) {
-  const sha = createHash("sha1").update(source).digest("hex");
-  return async (keys: string[], args: string[]): Promise<unknown> => {
-    try {
-      return await redis.send("EVALSHA", [sha, String(keys.length), ...keys, ...args]);
-    } catch (error) {
-      if (!String((error as Error).message).includes("NOSCRIPT")) throw error;
-      return await redis.send("EVAL", [source, String(keys.length), ...keys, ...args]);
-    }
-  };
-}
 
 /** Creates the Redis LimitStore: exact across any number of hub instances. */
 export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string }): LimitStore {
@@ -62,7 +35,6 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
   });
 
   return {
-    kind: "redis",
     async admit(request: AdmitRequest): Promise<Admission> {
       let reply = await admitOnce({ request, seed: -1 });
       if (reply[0] === -1) {
@@ -86,9 +58,6 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       await redis.send("SET", [key, String(used), "EX", String(QUOTA_TTL_SEC), "NX"]);
       return Number((await redis.send("GET", [key])) ?? used);
     },
-    async forgetQuota(userId, periodKey) {
-      await redis.send("DEL", [quotaKey(userId, periodKey)]);
-    },
     async throttleCheck(bucket, limit, windowMs) {
       const [allowed, retryMs] = (await throttleScript([names.throttle(bucket)], [String(limit), String(windowMs), "0"])) as number[];
       return { allowed: allowed === 1, retryAfterSec: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs! / 1000)) };
@@ -103,18 +72,4 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       redis.close();
     },
   };
-}
-
-/** Connects to Redis at `url`, reconnecting with backoff forever so an outage heals without a restart. */
-export async function connectRedis(url: string, onError: (error: Error) => void = () => {}): Promise<Redis> {
-  const { createClient } = await import("redis");
-  const client = createClient({
-    url,
-    // While Redis is down, fail calls at once (503) instead of queueing them until it returns.
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 },
-  }) as Redis;
-  client.on("error", onError);
-  await client.connect();
-  return client;
 }

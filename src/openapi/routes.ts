@@ -1,6 +1,6 @@
 // Serves the OpenAPI document and an interactive reference (Swagger UI, served by the hub itself).
 import { Elysia } from "elysia";
-import type { AppDeps } from "../app.ts";
+import type { ModelConfig } from "../config.ts";
 import { PAGE_SECURITY_HEADERS } from "../http/plugins.ts";
 import { openApiDocument } from "./document.ts";
 
@@ -23,7 +23,7 @@ const PAGE = `<!doctype html>
 </html>`;
 
 /** GET /openapi.json and GET /docs/api. */
-export function openApiRoutes(deps: AppDeps) {
+export function openApiRoutes(deps: { config: { readonly models: readonly ModelConfig[] } }) {
   const document = JSON.stringify(openApiDocument(deps.config.models.map((m) => m.id)));
   return new Elysia()
     .get("/openapi.json", () => new Response(document, { headers: { "content-type": "application/json", "access-control-allow-origin": "*" } }))

@@ -1,3 +1,3 @@
 // Plans, their limits and the quota period.
-export { isPlanName, PLANS, planOf, quotaPeriod, rateLimitCeiling } from "./plans.ts";
-export type { Plan, PlanName } from "./plans.ts";
+export { isPlanName, PLANS, planOf, quotaPeriod, quotaRemaining, rateLimitCeiling } from "./plans.ts";
+export type { Plan, PlanName, QuotaCounter } from "./plans.ts";

@@ -38,3 +38,13 @@ export function quotaPeriod(now: Date = new Date()): { start: Date; end: Date; k
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   return { start, end, key: start.toISOString().slice(0, 10) };
 }
+
+/** Requests left of `limit` after `used` (never negative). */
+export function quotaRemaining(limit: number, used: number): number {
+  return Math.max(0, limit - used);
+}
+
+/** Reads a user's quota used in a period, reservations of calls in flight included (the limit store does). */
+export interface QuotaCounter {
+  quotaUsed(userId: number, periodKey: string): Promise<number>;
+}

@@ -1,7 +1,7 @@
 // Moves usage records from the Redis stream into the database in batches; any instance may take over a dead one's.
 import type { Db } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
-import { type Redis, redisKeys } from "../limits/mod.ts";
+import { type Redis, redisKeys } from "../redis/mod.ts";
 import { sql } from "drizzle-orm";
 import { writeUsageBatch } from "./store.ts";
 

@@ -1,6 +1,6 @@
 // Batches usage records into one transaction per flush; each caller waits until its record is committed.
-import { createBatcher } from "../limits/batcher.ts";
-import type { UsageRecord } from "../limits/mod.ts";
+import { createBatcher } from "../lib/mod.ts";
+import type { UsageRecord } from "./record.ts";
 
 export interface GroupCommitWriter {
   /** Resolves once `record` is committed (so a response can end only after its record is durable). */

@@ -1,6 +1,6 @@
 // The group-commit writer: shared transactions, and one bad record failing only its own call.
 import { describe, expect, test } from "bun:test";
-import type { UsageRecord } from "../limits/mod.ts";
+import type { UsageRecord } from "./record.ts";
 import { createGroupCommitWriter } from "./group_commit.ts";
 
 const record = (id: string) => ({ id }) as UsageRecord;

@@ -1,10 +1,11 @@
-// Usage: records, rollups, the quota counter's source of truth, and the pipelines that write them.
+// Usage: the usage record, the durable writers (stream flusher, group commit), rollups, stats and routes.
+export { storableCost, storableText, tokenCount } from "./record.ts";
+export type { CallOutcomeKind, UsageRecord } from "./record.ts";
 export { startUsageFlusher } from "./flusher.ts";
 export type { UsageFlusher } from "./flusher.ts";
 export { createGroupCommitWriter } from "./group_commit.ts";
 export type { GroupCommitWriter } from "./group_commit.ts";
 export { storedQuotaUsed, writeUsageBatch } from "./store.ts";
-export { admitCall, limitHeaders, settleCall, startCall } from "./metering.ts";
-export type { CallOutcome, DeveloperCall } from "./metering.ts";
-export { usageRoutes } from "./routes.ts";
+export { parseDays, usageRoutes } from "./routes.ts";
+export type { UsageDeps } from "./routes.ts";
 export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";

@@ -1,8 +1,9 @@
 // The usage API: /api/v1/developer/usage/current and /history (account auth).
 import { Elysia } from "elysia";
-import type { AppDeps } from "../app.ts";
+import type { Database } from "../db/mod.ts";
+import type { QuotaCounter } from "../plans/mod.ts";
 import { accountAuth } from "../auth/mod.ts";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "../http/mod.ts";
 import { currentUsage, usageHistory } from "./stats.ts";
 
 /** Parses ?days= (1–365, default 30); throws 422 naming the field. */
@@ -13,8 +14,15 @@ export function parseDays(raw: string | undefined, fallback = 30): number {
   return days;
 }
 
+/** What the usage routes need. */
+export interface UsageDeps {
+  database: Pick<Database, "db">;
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number };
+  limits: QuotaCounter;
+}
+
 /** The usage routes. */
-export function usageRoutes(deps: AppDeps) {
+export function usageRoutes(deps: UsageDeps) {
   const { database: { db }, config, limits } = deps;
   return new Elysia({ prefix: "/api/v1/developer/usage" })
     .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))

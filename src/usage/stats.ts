@@ -2,8 +2,7 @@
 import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { apiKeys, usageDaily, usageRecords } from "../db/schema/mod.ts";
-import type { LimitStore } from "../limits/mod.ts";
-import { quotaPeriod } from "../plans/mod.ts";
+import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
 
 export interface CurrentUsage {
   quota_used: number;
@@ -16,14 +15,14 @@ export interface CurrentUsage {
 }
 
 /** This month's quota use, reservations of calls in flight included. */
-export async function currentUsage(limits: LimitStore, user: { id: number; plan: string; monthlyQuota: number }, now = new Date()): Promise<CurrentUsage> {
+export async function currentUsage(limits: QuotaCounter, user: { id: number; plan: string; monthlyQuota: number }, now = new Date()): Promise<CurrentUsage> {
   const period = quotaPeriod(now);
   const used = await limits.quotaUsed(user.id, period.key);
   const total = user.monthlyQuota;
   return {
     quota_used: used,
     quota_total: total,
-    quota_remaining: Math.max(0, total - used),
+    quota_remaining: quotaRemaining(total, used),
     quota_percentage: total === 0 ? 100 : Math.round((used / total) * 10_000) / 100,
     quota_reset_at: period.end.toISOString(),
     days_until_reset: Math.ceil((period.end.getTime() - now.getTime()) / 86_400_000),

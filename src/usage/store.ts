@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { quotaUsage } from "../db/schema/mod.ts";
-import type { UsageRecord } from "../limits/mod.ts";
+import type { UsageRecord } from "./record.ts";
 
 // One statement does the whole batch inside PostgreSQL: the records arrive as one JSON parameter, and the
 // rollups, quota counters and key counters are computed from the rows actually inserted (so a redelivered

@@ -1,4 +1,5 @@
-// The limits interface: one atomic admit (rate limit + quota), one settle, and a throttle for logins.
+// The limit store: one atomic admit (a key's rate limit + its owner's quota), one settle, the quota counter.
+import type { UsageRecord } from "../usage/mod.ts";
 
 /** A per-key sliding-window rate limit plus the owner's monthly quota, decided in one step. */
 export interface AdmitRequest {
@@ -28,45 +29,22 @@ export type Admission =
   | { allowed: true; state: LimitHeaders }
   | { allowed: false; reason: "rate_limited" | "quota_exceeded"; state: LimitHeaders; retryAfterSec: number };
 
-/** Everything a call leaves behind; written once, after the response ends. */
-export interface UsageRecord {
-  id: string;
-  userId: number;
-  apiKeyId: number;
-  endpoint: string;
-  model: string | null;
-  upstream: string | null;
-  status: number;
-  outcome: string;
-  countsQuota: boolean;
-  promptTokens: number;
-  completionTokens: number;
-  tokensEstimated: boolean;
-  cost: number;
-  latencyMs: number;
-  ttfbMs: number | null;
-  stream: boolean;
-  error: string | null;
-  createdAt: string;
-  /** The quota period (YYYY-MM-01) the call reserved against, even if it ends in the next month. */
-  quotaPeriod: string;
-}
-
 export interface ThrottleResult {
   allowed: boolean;
   retryAfterSec: number;
 }
 
 export interface LimitStore {
-  readonly kind: "memory" | "redis";
-  /** Checks the rate limit and the quota and, only if both allow, records the call and reserves quota. */
+  /** Checks the rate limit and the quota and, only if both allow, counts the call and reserves quota. */
   admit(request: AdmitRequest): Promise<Admission>;
-  /** Makes the usage record durable and gives the quota reservation back when `refundQuota`. */
+  /**
+   * Closes a call: its record becomes durable (it is the proof of the charge) and, when `refundQuota`,
+   * its reservation is given back, in one step.
+   */
   settle(record: UsageRecord, options: { refundQuota: boolean; periodKey: string }): Promise<void>;
   /** Quota used by `userId` in the period, reservations included. */
   quotaUsed(userId: number, periodKey: string): Promise<number>;
-  /** Forgets the cached counter so the next call reads the database (after an operator's change). */
-  forgetQuota(userId: number, periodKey: string): Promise<void>;
+  // The login throttle's two methods move to a store of their own (src/throttle/).
   /** Whether `bucket` has fewer than `limit` events in the last `windowMs`. */
   throttleCheck(bucket: string, limit: number, windowMs: number): Promise<ThrottleResult>;
   /** Adds an event to `bucket`. */

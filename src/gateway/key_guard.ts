@@ -1,8 +1,8 @@
-// Guards developer-API routes with an API key: a fixed check order, then a metered call for the handler.
+// Guards developer-API routes with an API key, verified in a fixed order, and starts the metered call.
 import { Elysia } from "elysia";
-import type { AppDeps } from "../app.ts";
-import { HttpError } from "../http/errors.ts";
-import { startCall } from "../usage/metering.ts";
+import { HttpError } from "../http/mod.ts";
+import { startCall } from "./call.ts";
+import type { GatewayDeps } from "./deps.ts";
 
 /** Reads the API key from `Authorization: Bearer …` (or `x-api-key`, as some clients send it). */
 export function presentedApiKey(headers: Record<string, string | undefined>): string | null {
@@ -11,9 +11,9 @@ export function presentedApiKey(headers: Record<string, string | undefined>): st
   return headers["x-api-key"]?.trim() || null;
 }
 
-/** Resolves `call` (verified key + metering) for developer-API routes; 401 otherwise. */
-export function keyAuth(deps: AppDeps) {
-  return new Elysia({ name: "key-auth" })
+/** Resolves `call` (a verified key, metered from here on) for developer-API routes; 401 otherwise. */
+export function keyGuard(deps: Pick<GatewayDeps, "keys" | "log">) {
+  return new Elysia({ name: "key-guard" })
     .derive({ as: "scoped" }, async ({ headers, path, set }) => {
       const secret = presentedApiKey(headers);
       if (!secret) throw new HttpError("invalid_api_key", "Missing or invalid API key");

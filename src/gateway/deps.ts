@@ -1,0 +1,17 @@
+// What the metered developer call needs from the rest of the hub.
+import type { ModelConfig, UpstreamConfig } from "../config.ts";
+import type { KeyVerifier } from "../keys/mod.ts";
+import type { LimitStore } from "../limits/mod.ts";
+import type { Logger } from "../log.ts";
+
+export interface GatewayDeps {
+  config: {
+    readonly models: readonly ModelConfig[];
+    readonly upstreams: readonly UpstreamConfig[];
+    readonly defaultModel: string;
+    readonly demoChunkDelayMs: number;
+  };
+  log: Logger;
+  limits: LimitStore;
+  keys: KeyVerifier;
+}

@@ -1,0 +1,2 @@
+// Small shared pieces with no feature knowledge.
+export { createBatcher } from "./batcher.ts";
