@@ -43,7 +43,6 @@ export interface Config {
   upstreams: readonly UpstreamConfig[];
   models: readonly ModelConfig[];
   defaultModel: string;
-  demoPrice: { input: number; output: number };
   /** Pause between the demo model's streamed words. */
   demoChunkDelayMs: number;
   keyCacheTtlMs: number;
@@ -214,7 +213,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreams: Object.freeze(upstreams),
     models: Object.freeze(allModels),
     defaultModel: chosenDefault,
-    demoPrice,
     demoChunkDelayMs: intFrom(env, "DEMO_CHUNK_DELAY_MS", 15, 0, 5_000),
     keyCacheTtlMs: intFrom(env, "KEY_CACHE_TTL_MS", 5_000, 0, 600_000),
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),

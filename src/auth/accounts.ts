@@ -46,7 +46,6 @@ export async function registerUser(db: Db, input: { email: string; password: str
   return user;
 }
 
-/** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */
 const dummyHashes = new Map<string, Promise<string>>();
 
 /** A hash of a random password at `cost`, made once per cost. */
@@ -57,6 +56,7 @@ function dummyHash(cost: PasswordCost): Promise<string> {
   return hash;
 }
 
+/** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */
 export async function authenticate(db: Db, limits: LoginThrottleStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
   const email = normalizeEmail(input.email);
   await assertLoginAllowed(limits, email, input.address);

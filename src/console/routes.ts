@@ -17,7 +17,7 @@ import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
 import { CSRF_COOKIE, CSRF_FIELD, csrfValid, newCsrfToken } from "./csrf.ts";
 import { LANG_COOKIE, pickLang, translator } from "./i18n.ts";
 import { htmlResponse, isHtmx, redirectTo, safeNext } from "./render.ts";
-import type { FormErrors, KeyRow, PageContext } from "./view_types.ts";
+import type { FormErrors, KeyRow, PageContext } from "../../views/types.ts";
 
 const YEAR = 365 * 24 * 3600;
 

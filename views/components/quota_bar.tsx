@@ -1,5 +1,5 @@
 // The quota progress bar (a native <progress>, so no inline style is needed under the CSP) with its text.
-import type { PageContext, QuotaView } from "../../src/console/view_types.ts";
+import type { PageContext, QuotaView } from "../types.ts";
 
 export function QuotaBar(props: { ctx: PageContext; quota: QuotaView }): JSX.Element {
   const { used, total, resetAt } = props.quota;

@@ -1,6 +1,6 @@
 // The page shell: head (CSS, htmx, app.js; no inline script), top bar with navigation and language switch.
 import type { PropsWithChildren } from "@kitajs/html";
-import type { PageContext } from "../../src/console/view_types.ts";
+import type { PageContext } from "../types.ts";
 
 const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference"]> = [
   ["/dashboard", "nav.dashboard"],

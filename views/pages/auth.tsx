@@ -1,5 +1,5 @@
 // The log-in and sign-up pages. Errors come back as the same form, so they work with and without htmx.
-import type { FormErrors, PageContext } from "../../src/console/view_types.ts";
+import type { FormErrors, PageContext } from "../types.ts";
 import { Field } from "../components/field.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 

@@ -1,5 +1,5 @@
 // The dashboard: plan, quota bar, this month's requests / tokens / cost, and the last calls.
-import type { CallRow, PageContext, QuotaView } from "../../src/console/view_types.ts";
+import type { CallRow, PageContext, QuotaView } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 

@@ -1,5 +1,5 @@
 // The API keys page, and the confirmation page a revoke without JavaScript goes through.
-import type { FormErrors, KeyRow, PageContext } from "../../src/console/view_types.ts";
+import type { FormErrors, KeyRow, PageContext } from "../types.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 import { KeysSection } from "../partials/keys.tsx";
 

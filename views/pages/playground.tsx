@@ -1,5 +1,5 @@
 // The playground: pick a key and a model, send a message, watch the answer stream in (or arrive whole without JS).
-import type { FormErrors, PageContext } from "../../src/console/view_types.ts";
+import type { FormErrors, PageContext } from "../types.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 
 export interface PlaygroundProps {

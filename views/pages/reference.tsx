@@ -1,5 +1,5 @@
 // The API reference: endpoints, authentication, limits and errors at a glance, with copyable examples.
-import type { PageContext } from "../../src/console/view_types.ts";
+import type { PageContext } from "../types.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 
 export interface ReferenceProps {

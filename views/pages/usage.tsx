@@ -1,5 +1,5 @@
 // The usage page: range switch (htmx swaps only the chart block), chart, quota, per-key and per-model tables, CSV.
-import type { BreakdownRow, DailyPoint, PageContext, QuotaView } from "../../src/console/view_types.ts";
+import type { BreakdownRow, DailyPoint, PageContext, QuotaView } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 import { UsageChart } from "../partials/usage_chart.tsx";

@@ -1,5 +1,5 @@
 // API key partials: a table row, the create form (with its errors) and the show-once secret.
-import type { FormErrors, KeyRow, PageContext } from "../../src/console/view_types.ts";
+import type { FormErrors, KeyRow, PageContext } from "../types.ts";
 import { Field } from "../components/field.tsx";
 
 export function KeyStatus(props: { ctx: PageContext; status: KeyRow["status"] }): JSX.Element {

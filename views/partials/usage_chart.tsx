@@ -1,5 +1,5 @@
 // Daily requests (bars) and cost (line) as server-rendered SVG, with a table as its text alternative.
-import type { DailyPoint, PageContext } from "../../src/console/view_types.ts";
+import type { DailyPoint, PageContext } from "../types.ts";
 
 const W = 720;
 const H = 220;

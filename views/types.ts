@@ -1,5 +1,5 @@
 // The props the console's views render: plain data, prepared by the routes. Views import only these types.
-import type { Lang, Translate } from "./i18n.ts";
+import type { Lang, Translate } from "../src/console/i18n.ts";
 
 export interface PageContext {
   t: Translate;
