@@ -1,0 +1,62 @@
+// One developer-API hub per setup for the gateway suites: a real HTTP upstream on loopback, a user and a key.
+import { eq } from "drizzle-orm";
+import { usageRecords, users } from "../db/schema/mod.ts";
+import { type FakeUpstream, startFakeUpstream } from "./fake_upstream.ts";
+import { createKey, createTestHub, registerUser, type TestHub } from "./harness.ts";
+
+/** The two setups every gateway suite runs on. */
+export const GATEWAY_SETUPS = [
+  { name: "in-process limits on PGlite", backend: "pglite" as const, redis: false },
+  { name: "Redis limits on PostgreSQL", backend: "postgres" as const, redis: true },
+];
+
+export type GatewaySetup = (typeof GATEWAY_SETUPS)[number];
+
+/** An OpenAI chat body for the fake upstream's model. */
+export const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: "fake-model", messages: [{ role: "user", content }], ...extra });
+
+export interface GatewayFixture {
+  hub: TestHub;
+  upstream: FakeUpstream;
+  key: string;
+  token: string;
+  userId: number;
+  /** POSTs an OpenAI chat body with the fixture's key (or `key`). */
+  post(body: unknown, key?: string): Promise<Response>;
+  quotaUsed(): Promise<number>;
+  /** The fixture user's usage records, after flushing. */
+  recordsOf(): Promise<Array<typeof usageRecords.$inferSelect>>;
+  close(): Promise<void>;
+}
+
+/** Starts a fake upstream and a hub on `setup`, registers a user and creates a key with a generous limit. */
+export async function openGatewayFixture(setup: GatewaySetup): Promise<GatewayFixture> {
+  const upstream = startFakeUpstream({ apiKey: "sk-upstream-secret" });
+  const hub = await createTestHub({
+    backend: setup.backend,
+    redis: setup.redis,
+    env: { UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: "sk-upstream-secret", UPSTREAM_MODELS: "fake-model,other-model", UPSTREAM_INPUT_PRICE: "1", UPSTREAM_OUTPUT_PRICE: "2", UPSTREAM_TIMEOUT_MS: "1000" },
+  });
+  const account = await registerUser(hub);
+  const userId = account.user.id;
+  // A generous limit so a suite's many calls are not rate limited.
+  await hub.runtime.deps.database.db.update(users).set({ rateLimitCeiling: 100_000 }).where(eq(users.id, userId));
+  const key = (await createKey(hub, account.token, { rate_limit: 100_000 })).key;
+  return {
+    hub,
+    upstream,
+    key,
+    token: account.token,
+    userId,
+    post: (body, k = key) => hub.request("/v1/chat/completions", { method: "POST", token: k, json: body }),
+    quotaUsed: async () => ((await (await hub.request("/api/v1/developer/usage/current", { token: account.token })).json()) as { quota_used: number }).quota_used,
+    async recordsOf() {
+      await hub.runtime.flushUsage();
+      return await hub.runtime.deps.database.db.select().from(usageRecords).where(eq(usageRecords.userId, userId));
+    },
+    async close() {
+      await hub.close();
+      await upstream.stop();
+    },
+  };
+}
