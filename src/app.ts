@@ -11,6 +11,7 @@ import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { type KeyVerifier, keysRoutes } from "./keys/mod.ts";
 import type { LimitStore, Redis } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
+import type { ThrottleStore } from "./throttle/mod.ts";
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppDeps {
   database: Database;
   redis: Redis | null;
   limits: LimitStore;
+  /** Login and registration throttles, apart from the call limits. */
+  throttle: ThrottleStore;
   keys: KeyVerifier;
   onKeyRevoked(keyHash: string): void;
   onUserChanged(userId: number): void;

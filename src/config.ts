@@ -52,6 +52,8 @@ export interface Config {
   secureCookies: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
   trustProxy: boolean;
+  /** Registration attempts (that pass validation) allowed per client address per hour. */
+  registrationsPerHourPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -220,5 +222,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",
+    registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
   });
 }

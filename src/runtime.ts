@@ -5,6 +5,7 @@ import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
 import { createKeyVerifier } from "./keys/mod.ts";
 import { connectFastRedis, connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
+import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
 import type { AppDeps } from "./app.ts";
 
@@ -32,6 +33,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let subscriber: Redis | null = null;
   let flusher: UsageFlusher | null = null;
   let limits: LimitStore;
+  let throttle: ThrottleStore;
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
@@ -42,7 +44,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
-    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix });
+    const fastRedis = await connectFastRedis(config.redisUrl);
+    limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix });
+    throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
@@ -60,6 +64,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });
+    throttle = createMemoryThrottleStore();
     drainWriter = () => writer.drain();
   }
 
@@ -74,6 +79,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     database,
     redis,
     limits,
+    throttle,
     keys,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
@@ -97,6 +103,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await flusher?.stop();
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
+      await throttle.close();
       await limits.close();
       if (!options.database) await database.close();
     },

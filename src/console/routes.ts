@@ -53,7 +53,7 @@ function optionalInt(value: unknown, field: string): number | null {
 
 /** The console routes. */
 export function consoleRoutes(deps: AppDeps) {
-  const { database: { db }, config, limits } = deps;
+  const { database: { db }, config, limits, throttle } = deps;
   const cookieOptions = { httpOnly: true, path: "/", secure: config.secureCookies } as const;
 
   return new Elysia()
@@ -107,13 +107,17 @@ export function consoleRoutes(deps: AppDeps) {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? "") };
       return await signIn({ page, htmx, cookie, jwt, mode: "login", values }, () =>
-        authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, config.passwordCost));
+        authenticate(db, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, { cost: config.passwordCost, throttle }));
     })
-    .post("/register", async ({ body, page, htmx, cookie, jwt }) => {
+    .post("/register", async ({ body, page, htmx, cookie, jwt, request, server }) => {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? ""), full_name: String(form.full_name ?? "") };
       return await signIn({ page, htmx, cookie, jwt, mode: "register", values }, () =>
-        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null }, config.passwordCost));
+        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null, address: deps.clientAddress(request, server) }, {
+          cost: config.passwordCost,
+          throttle,
+          registrationsPerHour: config.registrationsPerHourPerAddress,
+        }));
     })
     .post("/logout", async ({ sessionId, cookie, htmx }) => {
       if (sessionId) await revokeSession(db, sessionId);
@@ -238,7 +242,7 @@ export function consoleRoutes(deps: AppDeps) {
       const errors = formErrors(error, c.values);
       const status = error instanceof HttpError ? error.status : 400;
       const view = c.htmx ? AuthForm({ ctx: c.page, mode: c.mode, errors }) : AuthPage({ ctx: c.page, mode: c.mode, errors });
-      return htmlResponse(view as string, status);
+      return htmlResponse(view as string, status, error instanceof HttpError ? error.headers : {});
     }
   }
 

@@ -33,7 +33,7 @@ return {1, 0}
 /** Creates the Redis ThrottleStore on `redis` under `prefix`; the connection stays the caller's to close. */
 export function createRedisThrottleStore(redis: RedisCommands, options: { prefix: string; now?: () => number }): ThrottleStore {
   const sha = createHash("sha1").update(RESERVE_SCRIPT).digest("hex");
-  const bucketKey = (bucket: string) => `${options.prefix}:throttle:{${bucket}}`;
+  const bucketKey = (bucket: string) => `${options.prefix}:attempts:{${bucket}}`;
   const knownKey = (key: string) => `${options.prefix}:known:{${key}}`;
 
   const run = async (keys: string[], args: string[]): Promise<unknown> => {
