@@ -54,6 +54,8 @@ export interface Config {
   trustProxy: boolean;
   /** Registration attempts (that pass validation) allowed per client address per hour. */
   registrationsPerHourPerAddress: number;
+  /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
+  publicOrigin: string | null;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(env.DATA_DIR || "./data");
   const databaseUrl = urlFrom(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = urlFrom(env, "REDIS_URL", ["redis:", "rediss:"]);
+  const publicUrl = urlFrom(env, "PUBLIC_URL", ["http:", "https:"]);
   const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
 
@@ -222,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",
+    publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
   });
 }

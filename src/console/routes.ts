@@ -16,7 +16,7 @@ import { KeysSection, KeyTableRow } from "../../views/partials/keys.tsx";
 import { PlaygroundPage } from "../../views/pages/playground.tsx";
 import { ReferencePage } from "../../views/pages/reference.tsx";
 import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
-import { CSRF_COOKIE, CSRF_FIELD, csrfValid, newCsrfToken } from "./csrf.ts";
+import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newPreSession, sameOrigin } from "./csrf.ts";
 import { LANG_COOKIE, pickLang, translator } from "./i18n.ts";
 import { htmlResponse, isHtmx, redirectTo, safeNext } from "./render.ts";
 import type { FormErrors, KeyRow, PageContext } from "./view_types.ts";
@@ -60,10 +60,10 @@ export function consoleRoutes(deps: AppDeps) {
     .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
     .derive(async ({ cookie, headers, jwt, request }) => {
       const lang = pickLang(cookie[LANG_COOKIE]?.value as string | undefined, headers["accept-language"] ?? null);
-      let csrf = cookie[CSRF_COOKIE]?.value as string | undefined;
-      if (!csrf || csrf.length < 20) {
-        csrf = newCsrfToken();
-        cookie[CSRF_COOKIE]!.set({ value: csrf, ...cookieOptions, sameSite: "strict", maxAge: YEAR });
+      let preSession = cookie[CSRF_COOKIE]?.value as string | undefined;
+      if (typeof preSession !== "string" || preSession.length < 20) {
+        preSession = newPreSession();
+        cookie[CSRF_COOKIE]!.set({ value: preSession, ...cookieOptions, sameSite: "strict", maxAge: YEAR });
       }
       let user: User | null = null;
       let sessionId: string | null = null;
@@ -77,6 +77,7 @@ export function consoleRoutes(deps: AppDeps) {
           cookie[SESSION_COOKIE]!.remove();
         }
       }
+      const csrf = csrfToken(config.jwtSecret, { sessionId, preSession });
       const ctx: PageContext = {
         t: translator(lang),
         lang,
@@ -84,13 +85,13 @@ export function consoleRoutes(deps: AppDeps) {
         path: new URL(request.url).pathname,
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
       };
-      return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrfCookie: csrf };
+      return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrf };
     })
-    // Every state-changing console request carries the CSRF token of its form.
-    .onBeforeHandle(({ request, body, csrfCookie, page, htmx }) => {
+    // Every state-changing console request comes from the hub's own pages and carries its session's CSRF token.
+    .onBeforeHandle(({ request, body, csrf, page, htmx }) => {
       if (request.method !== "POST") return;
       const submitted = (body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-      if (!csrfValid(csrfCookie, submitted)) {
+      if (!sameOrigin(request.headers, config.publicOrigin) || !csrfValid(csrf, submitted)) {
         const message = page.t("error.csrf");
         return htmx ? htmlResponse(`<p class="alert" role="alert">${Bun.escapeHTML(message)}</p>`, 403) : htmlResponse(`<!doctype html><meta charset="utf-8"><title>403</title><p>${Bun.escapeHTML(message)}</p><p><a href="/">AI Hub</a></p>`, 403);
       }
