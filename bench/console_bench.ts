@@ -51,7 +51,9 @@ try {
   // A console session: log in through the form to get the cookies a browser would have.
   const loginPage = await app.handle(new Request("http://localhost/login"));
   const csrf = loginPage.headers.getSetCookie().find((c) => c.startsWith("aihub_csrf="))!.split(";")[0]!;
-  const login = await app.handle(new Request("http://localhost/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrf }, body: `email=million%40example.com&password=million-records&_csrf=${csrf.split("=")[1]}` }));
+  // The form token is derived from the pre-session cookie by the hub: read it from the page.
+  const formToken = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+  const login = await app.handle(new Request("http://localhost/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrf }, body: `email=million%40example.com&password=million-records&_csrf=${formToken}` }));
   const session = login.headers.getSetCookie().find((c) => c.startsWith("aihub_session="))!.split(";")[0]!;
   const cookie = `${csrf}; ${session}`;
 

@@ -51,6 +51,10 @@ export interface Config {
   secureCookies: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
   trustProxy: boolean;
+  /** Registration attempts (that pass validation) allowed per client address per hour. */
+  registrationsPerHourPerAddress: number;
+  /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
+  publicOrigin: string | null;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(env.DATA_DIR || "./data");
   const databaseUrl = urlFrom(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = urlFrom(env, "REDIS_URL", ["redis:", "rediss:"]);
+  const publicUrl = urlFrom(env, "PUBLIC_URL", ["http:", "https:"]);
   const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
 
@@ -218,5 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",
+    publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
+    registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
   });
 }

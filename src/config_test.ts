@@ -16,6 +16,9 @@ describe("loadConfig()", () => {
     expect(config.redisUrl).toBeNull();
     expect(config.models.map((m) => m.id)).toEqual(["demo"]);
     expect(config.upstreams).toEqual([]);
+    expect(config.registrationsPerHourPerAddress).toBe(10);
+    expect(config.publicOrigin).toBeNull();
+    expect(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: "https://Hub.example.com/console/" }).publicOrigin).toBe("https://hub.example.com");
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -42,6 +45,9 @@ describe("loadConfig()", () => {
     [{ JWT_SECRET: "short" }, "JWT_SECRET must be at least 32 characters"],
     [{ UPSTREAM_BASE_URL: "http://127.0.0.1:9" }, "UPSTREAM_MODELS must list the models"],
     [{ DEFAULT_MODEL: "gpt-9" }, "DEFAULT_MODEL \"gpt-9\" is not in the model catalog"],
+    [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "0" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer from 1 to 1000000"],
+    [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "ten" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer"],
+    [{ PUBLIC_URL: "ftp://hub.example.com" }, "PUBLIC_URL must start with http: or https:"],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {

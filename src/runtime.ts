@@ -9,6 +9,7 @@ import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.t
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
+import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
@@ -17,6 +18,7 @@ export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, Con
   log: Logger;
   database: Database;
   limits: LimitStore;
+  throttle: ThrottleStore;
   keys: KeyVerifier;
   /** Pings Redis (for /ready) when the hub uses it. */
   redisPing: (() => Promise<void>) | null;
@@ -47,6 +49,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let subscriber: Redis | null = null;
   let flusher: UsageFlusher | null = null;
   let limits: LimitStore;
+  let throttle: ThrottleStore;
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
@@ -57,7 +60,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
-    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix });
+    const fastRedis = await connectFastRedis(config.redisUrl);
+    limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix });
+    throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
@@ -75,6 +80,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });
+    throttle = createMemoryThrottleStore();
     drainWriter = () => writer.drain();
   }
 
@@ -89,6 +95,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     database,
     redisPing: redis ? () => limits.ping() : null,
     limits,
+    throttle,
     keys,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
@@ -112,6 +119,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await flusher?.stop();
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
+      await throttle.close();
       await limits.close();
       if (!options.database) await database.close();
     },

@@ -3,7 +3,8 @@ import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
-import { assertLoginAllowed, type LoginThrottleStore, recordLoginFailure } from "./throttle.ts";
+import type { ThrottleStore } from "../throttle/mod.ts";
+import { beginLogin, beginRegistration } from "./login_policy.ts";
 import { createUser, findUserByEmail, normalizeEmail, type User } from "./users.ts";
 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
@@ -34,14 +35,28 @@ export function assertPassword(password: string): void {
   }
 }
 
-/** Creates an account; throws 400 "Email already registered" for a taken email in any case. */
-export async function registerUser(db: Db, input: { email: string; password: string; fullName?: string | null }, cost: PasswordCost): Promise<User> {
+/** Refuses with 429 and Retry-After, saying what could not be done. */
+function tooMany(what: string, retryAfterSec: number): HttpError {
+  return new HttpError("rate_limited", `${what} Try again in ${retryAfterSec} seconds.`, { headers: { "retry-after": String(retryAfterSec) } });
+}
+
+/**
+ * Creates an account; throws 400 "Email already registered" for a taken email in any case, 429 when `address` has
+ * made `registrationsPerHour` attempts that passed validation in the last hour.
+ */
+export async function registerUser(
+  db: Db,
+  input: { email: string; password: string; fullName?: string | null; address: string },
+  options: { cost: PasswordCost; throttle: ThrottleStore; registrationsPerHour: number },
+): Promise<User> {
   assertEmail(input.email);
   assertPassword(input.password);
   const fullName = input.fullName?.trim() || null;
   if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
+  const gate = await beginRegistration(options.throttle, input.address, options.registrationsPerHour);
+  if (!gate.allowed) throw tooMany("Too many registrations from this address.", gate.retryAfterSec);
   if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
-  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, cost), fullName });
+  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName });
   if (!user) throw new HttpError("bad_request", "Email already registered");
   return user;
 }
@@ -56,17 +71,24 @@ function dummyHash(cost: PasswordCost): Promise<string> {
   return hash;
 }
 
-/** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */
-export async function authenticate(db: Db, limits: LoginThrottleStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
+/** Checks credentials under the login throttle (login_policy.ts); throws 401 or 429, or 403 for a disabled account. */
+export async function authenticate(db: Db, input: { email: string; password: string; address: string }, options: { cost?: PasswordCost; throttle: ThrottleStore }): Promise<User> {
   const email = normalizeEmail(input.email);
-  await assertLoginAllowed(limits, email, input.address);
-  const user = await findUserByEmail(db, email);
-  // Verify against a hash of the same cost even when there is no such user, so timing does not tell.
-  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await dummyHash(cost)), false);
-  if (!user || !ok) {
-    await recordLoginFailure(limits, email, input.address);
-    throw new HttpError("unauthorized", "Incorrect email or password");
+  // Reserved before the password is checked, so concurrent guesses cannot all pass a check made before any failed.
+  const gate = await beginLogin(options.throttle, email, input.address);
+  if (!gate.allowed) throw tooMany("Too many failed login attempts.", gate.retryAfterSec);
+  let user: User | null;
+  let ok: boolean;
+  try {
+    user = await findUserByEmail(db, email);
+    // Verify against a hash of the same cost even when there is no such user, so timing does not tell.
+    ok = user ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await dummyHash(options.cost ?? {})), false);
+  } catch (error) {
+    await gate.attempt.cancelled().catch(() => {});
+    throw error;
   }
+  if (!user || !ok) throw new HttpError("unauthorized", "Incorrect email or password");
+  await gate.attempt.succeeded();
   if (!user.isActive) throw new HttpError("forbidden", "Account is disabled");
   return user;
 }

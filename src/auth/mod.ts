@@ -1,7 +1,6 @@
 // Accounts: users, passwords, sessions and the account-auth guard.
 export { authRoutes } from "./routes.ts";
 export type { AuthDeps } from "./routes.ts";
-export type { LoginThrottleStore } from "./throttle.ts";
 export type { PasswordCost } from "./passwords.ts";
 export { accountAuth, accountFromClaims, presentedToken, SESSION_COOKIE, tokenPlugin } from "./session_plugin.ts";
 export type { Account } from "./session_plugin.ts";

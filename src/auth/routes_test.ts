@@ -6,6 +6,14 @@ import { BACKENDS } from "../testing/databases.ts";
 import { createKey, createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
 import { setUserActive } from "./users.ts";
 
+let addressCount = 0;
+/** A client address no other test uses. */
+const freshAddress = () => `198.51.${100 + Math.floor(addressCount / 250)}.${addressCount++ % 250}`;
+
+function login(hub: TestHub, email: string, password: string, address: string): Promise<Response> {
+  return hub.request("/api/v1/auth/login", { method: "POST", headers: { "x-forwarded-for": address }, json: { email, password } });
+}
+
 for (const backend of BACKENDS) {
   describe(`accounts API on ${backend}`, () => {
     let hub: TestHub;
@@ -49,30 +57,6 @@ for (const backend of BACKENDS) {
       expect(await wrong.json()).toEqual({ detail: "Incorrect email or password" });
       const unknown = await hub.request("/api/v1/auth/login", { method: "POST", json: { email: "nobody-here@example.com", password: "whatever123" } });
       expect(unknown.status).toBe(401);
-    });
-
-    test("failed logins are throttled per account with a 429 and Retry-After", async () => {
-      const { email, password } = await registerUser(hub);
-      for (let i = 0; i < 5; i++) {
-        const r = await hub.request("/api/v1/auth/login", { method: "POST", json: { email, password: "wrong password" } });
-        expect(r.status).toBe(401);
-      }
-      const blocked = await hub.request("/api/v1/auth/login", { method: "POST", json: { email, password } });
-      expect(blocked.status).toBe(429);
-      expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect(((await blocked.json()) as { detail: string }).detail).toContain("Too many failed login attempts");
-    });
-
-    test("failed logins are throttled per client address across accounts", async () => {
-      const headers = { "x-forwarded-for": `203.0.113.${backend === "pglite" ? 7 : 8}` };
-      for (let i = 0; i < 20; i++) {
-        await hub.request("/api/v1/auth/login", { method: "POST", headers, json: { email: `probe${i}@example.com`, password: "guess-guess" } });
-      }
-      const { email, password } = await registerUser(hub);
-      const blocked = await hub.request("/api/v1/auth/login", { method: "POST", headers, json: { email, password } });
-      expect(blocked.status).toBe(429);
-      const elsewhere = await hub.request("/api/v1/auth/login", { method: "POST", json: { email, password } });
-      expect(elsewhere.status).toBe(200);
     });
 
     test("logout revokes the token", async () => {
@@ -190,6 +174,98 @@ for (const backend of BACKENDS) {
         const list = await hub.request("/api/v1/developer/api-keys", { token: victim.token });
         expect(((await list.json()) as unknown[]).length).toBe(1);
       });
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  for (const redis of [false, true]) {
+    describe(`login throttling on ${backend} with ${redis ? "Redis" : "in-process"} limits`, () => {
+      let hub: TestHub;
+      beforeAll(async () => {
+        hub = await createTestHub({ backend, redis });
+      }, 60_000);
+      afterAll(() => hub.close());
+
+      test("200 concurrent wrong passwords from one address: 5 are checked (401), the rest 429; the right one then waits there", async () => {
+        const { email, password } = await registerUser(hub);
+        const address = freshAddress();
+        const statuses = (await Promise.all(Array.from({ length: 200 }, () => login(hub, email, "wrong password", address)))).map((r) => r.status);
+        expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(195);
+        const blocked = await login(hub, email, password, address);
+        expect(blocked.status).toBe(429);
+        expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(((await blocked.json()) as { detail: string }).detail).toContain("Too many failed login attempts");
+        // Five failures from one address do not lock the account elsewhere.
+        expect((await login(hub, email, password, freshAddress())).status).toBe(200);
+      });
+
+      test("failures from many addresses delay strangers, never the user's known device", async () => {
+        const { email, password } = await registerUser(hub);
+        const home = freshAddress();
+        expect((await login(hub, email, password, home)).status).toBe(200);
+        for (const address of [freshAddress(), freshAddress()]) {
+          for (let i = 0; i < 5; i++) expect((await login(hub, email, "wrong password", address)).status).toBe(401);
+        }
+        // Ten failures: a further attempt from an unknown address waits, even with the right password.
+        expect((await login(hub, email, "wrong password", freshAddress())).status).toBe(429);
+        const stranger = freshAddress();
+        const delayed = await login(hub, email, password, stranger);
+        expect(delayed.status).toBe(429);
+        expect(Number(delayed.headers.get("retry-after"))).toBe(1);
+        expect((await login(hub, email, password, home)).status).toBe(200);
+        // A delay, not a lock.
+        await Bun.sleep(1_100);
+        expect((await login(hub, email, password, stranger)).status).toBe(200);
+      });
+
+      test("a shared address failing for 20 accounts does not block another account; 50 distinct accounts do, except known devices", async () => {
+        const nat = freshAddress();
+        const colleague = await registerUser(hub);
+        expect((await login(hub, colleague.email, colleague.password, nat)).status).toBe(200);
+        const probe = (i: number) => login(hub, `nat-probe-${i}-${nat}@example.com`, "guess-guess", nat);
+        for (let i = 0; i < 20; i++) expect((await probe(i)).status).toBe(401);
+        const next = await registerUser(hub);
+        expect((await login(hub, next.email, next.password, nat)).status).toBe(200);
+        for (let i = 20; i < 50; i++) expect((await probe(i)).status).toBe(401);
+        const late = await registerUser(hub);
+        expect((await login(hub, late.email, late.password, nat)).status).toBe(429);
+        expect((await login(hub, colleague.email, colleague.password, nat)).status).toBe(200);
+        expect((await login(hub, late.email, late.password, freshAddress())).status).toBe(200);
+      });
+
+      test("a correct login gives its attempt back: logging in again and again is never throttled", async () => {
+        const { email, password } = await registerUser(hub);
+        const address = freshAddress();
+        for (let i = 0; i < 4; i++) expect((await login(hub, email, "wrong password", address)).status).toBe(401);
+        for (let i = 0; i < 8; i++) expect((await login(hub, email, password, address)).status).toBe(200);
+        expect((await login(hub, email, "wrong password", address)).status).toBe(401);
+        expect((await login(hub, email, "wrong password", address)).status).toBe(429);
+      });
+    });
+  }
+
+  describe(`registration throttling on ${backend}`, () => {
+    let hub: TestHub;
+    beforeAll(async () => {
+      hub = await createTestHub({ backend, env: { REGISTRATIONS_PER_HOUR_PER_ADDRESS: "3" } });
+    }, 60_000);
+    afterAll(() => hub.close());
+
+    test("an address gets REGISTRATIONS_PER_HOUR_PER_ADDRESS attempts an hour, then 429 with Retry-After", async () => {
+      const address = freshAddress();
+      const register = (email: string, password = "long enough") =>
+        hub.request("/api/v1/auth/register", { method: "POST", headers: { "x-forwarded-for": address }, json: { email, password } });
+      // Refused input is not counted.
+      expect((await register(`short-${address}@example.com`, "short")).status).toBe(422);
+      for (let i = 0; i < 3; i++) expect((await register(`reg-${i}-${address}@example.com`)).status).toBe(201);
+      const refused = await register(`reg-3-${address}@example.com`);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3500);
+      expect(((await refused.json()) as { detail: string }).detail).toContain("Too many registrations");
+      const elsewhere = await hub.request("/api/v1/auth/register", { method: "POST", headers: { "x-forwarded-for": freshAddress() }, json: { email: `reg-3-${address}@example.com`, password: "long enough" } });
+      expect(elsewhere.status).toBe(201);
     });
   });
 }

@@ -14,7 +14,7 @@ import { KeysSection, KeyTableRow } from "../../views/partials/keys.tsx";
 import { PlaygroundPage } from "../../views/pages/playground.tsx";
 import { ReferencePage } from "../../views/pages/reference.tsx";
 import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
-import { CSRF_COOKIE, CSRF_FIELD, csrfValid, newCsrfToken } from "./csrf.ts";
+import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newPreSession, sameOrigin } from "./csrf.ts";
 import { LANG_COOKIE, pickLang, translator } from "./i18n.ts";
 import { htmlResponse, isHtmx, redirectTo, safeNext } from "./render.ts";
 import type { FormErrors, KeyRow, PageContext } from "../../views/types.ts";
@@ -50,21 +50,21 @@ function optionalInt(value: unknown, field: string): number | null {
 }
 
 /** What the console needs: the accounts, keys and gateway features' deps, and whether cookies are Secure. */
-export type ConsoleDeps = AuthDeps & KeysDeps & GatewayDeps & { config: { readonly secureCookies: boolean } };
+export type ConsoleDeps = AuthDeps & KeysDeps & GatewayDeps & { config: { readonly secureCookies: boolean; readonly publicOrigin: string | null } };
 
 /** The console routes. */
 export function consoleRoutes(deps: ConsoleDeps) {
-  const { database: { db }, config, limits } = deps;
+  const { database: { db }, config, limits, throttle } = deps;
   const cookieOptions = { httpOnly: true, path: "/", secure: config.secureCookies } as const;
 
   return new Elysia()
     .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
     .derive(async ({ cookie, headers, jwt, request }) => {
       const lang = pickLang(cookie[LANG_COOKIE]?.value as string | undefined, headers["accept-language"] ?? null);
-      let csrf = cookie[CSRF_COOKIE]?.value as string | undefined;
-      if (!csrf || csrf.length < 20) {
-        csrf = newCsrfToken();
-        cookie[CSRF_COOKIE]!.set({ value: csrf, ...cookieOptions, sameSite: "strict", maxAge: YEAR });
+      let preSession = cookie[CSRF_COOKIE]?.value as string | undefined;
+      if (typeof preSession !== "string" || preSession.length < 20) {
+        preSession = newPreSession();
+        cookie[CSRF_COOKIE]!.set({ value: preSession, ...cookieOptions, sameSite: "strict", maxAge: YEAR });
       }
       let user: User | null = null;
       let sessionId: string | null = null;
@@ -78,6 +78,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
           cookie[SESSION_COOKIE]!.remove();
         }
       }
+      const csrf = csrfToken(config.jwtSecret, { sessionId, preSession });
       const ctx: PageContext = {
         t: translator(lang),
         lang,
@@ -85,13 +86,13 @@ export function consoleRoutes(deps: ConsoleDeps) {
         path: new URL(request.url).pathname,
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
       };
-      return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrfCookie: csrf };
+      return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrf };
     })
-    // Every state-changing console request carries the CSRF token of its form.
-    .onBeforeHandle(({ request, body, csrfCookie, page, htmx }) => {
+    // Every state-changing console request comes from the hub's own pages and carries its session's CSRF token.
+    .onBeforeHandle(({ request, body, csrf, page, htmx }) => {
       if (request.method !== "POST") return;
       const submitted = (body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-      if (!csrfValid(csrfCookie, submitted)) {
+      if (!sameOrigin(request.headers, config.publicOrigin) || !csrfValid(csrf, submitted)) {
         const message = page.t("error.csrf");
         return htmx ? htmlResponse(`<p class="alert" role="alert">${Bun.escapeHTML(message)}</p>`, 403) : htmlResponse(`<!doctype html><meta charset="utf-8"><title>403</title><p>${Bun.escapeHTML(message)}</p><p><a href="/">AI Hub</a></p>`, 403);
       }
@@ -108,13 +109,17 @@ export function consoleRoutes(deps: ConsoleDeps) {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? "") };
       return await signIn({ page, htmx, cookie, jwt, mode: "login", values }, () =>
-        authenticate(db, limits, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, config.passwordCost));
+        authenticate(db, { email: values.email, password: String(form.password ?? ""), address: deps.clientAddress(request, server) }, { cost: config.passwordCost, throttle }));
     })
-    .post("/register", async ({ body, page, htmx, cookie, jwt }) => {
+    .post("/register", async ({ body, page, htmx, cookie, jwt, request, server }) => {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? ""), full_name: String(form.full_name ?? "") };
       return await signIn({ page, htmx, cookie, jwt, mode: "register", values }, () =>
-        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null }, config.passwordCost));
+        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null, address: deps.clientAddress(request, server) }, {
+          cost: config.passwordCost,
+          throttle,
+          registrationsPerHour: config.registrationsPerHourPerAddress,
+        }));
     })
     .post("/logout", async ({ sessionId, cookie, htmx }) => {
       if (sessionId) await revokeSession(db, sessionId);
@@ -239,7 +244,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
       const errors = formErrors(error, c.values);
       const status = error instanceof HttpError ? error.status : 400;
       const view = c.htmx ? AuthForm({ ctx: c.page, mode: c.mode, errors }) : AuthPage({ ctx: c.page, mode: c.mode, errors });
-      return htmlResponse(view as string, status);
+      return htmlResponse(view as string, status, error instanceof HttpError ? error.headers : {});
     }
   }
 

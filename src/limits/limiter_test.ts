@@ -129,26 +129,6 @@ for (const [name, open] of implementations) {
       h.stored.set(`${other}:${period().key}`, 77);
       expect(await h.store.quotaUsed(other, period().key)).toBe(77);
     });
-
-    test("throttle counts events in the window and reports when to retry", async () => {
-      const bucket = `contract-${name}-${++seq}`;
-      for (let i = 0; i < 3; i++) {
-        expect((await h.store.throttleCheck(bucket, 3, 60_000)).allowed).toBe(true);
-        await h.store.throttleRecord(bucket, 60_000);
-      }
-      const blocked = await h.store.throttleCheck(bucket, 3, 60_000);
-      expect(blocked.allowed).toBe(false);
-      expect(blocked.retryAfterSec).toBeGreaterThanOrEqual(59);
-      expect(blocked.retryAfterSec).toBeLessThanOrEqual(60);
-    });
-
-    test("the window slides: events older than the window stop counting", async () => {
-      const bucket = `slide-${name}-${++seq}`;
-      for (let i = 0; i < 2; i++) await h.store.throttleRecord(bucket, 300);
-      expect((await h.store.throttleCheck(bucket, 2, 300)).allowed).toBe(false);
-      await Bun.sleep(350);
-      expect((await h.store.throttleCheck(bucket, 2, 300)).allowed).toBe(true);
-    });
   });
 }
 

@@ -1,6 +1,6 @@
 // In-process limits: exact sliding-window logs and quota counters seeded from the database.
 import type { UsageRecord } from "../usage/mod.ts";
-import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil, type ThrottleResult } from "./store.ts";
+import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
 
 /** Timestamps of admitted events, oldest first; trimmed lazily to the window. */
 class SlidingLog {
@@ -104,19 +104,6 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
     async quotaUsed(userId, periodKey) {
       const id = await seed(userId, periodKey);
       return quotas.get(id)!;
-    },
-    async throttleCheck(bucket, limit, windowMs): Promise<ThrottleResult> {
-      const t = now();
-      const log = logFor(`throttle:${bucket}`);
-      const count = log.trim(t, windowMs);
-      if (count < limit) return { allowed: true, retryAfterSec: 0 };
-      return { allowed: false, retryAfterSec: secondsUntil((log.oldest() ?? t) + windowMs, t) };
-    },
-    async throttleRecord(bucket, windowMs) {
-      const t = now();
-      const log = logFor(`throttle:${bucket}`);
-      log.trim(t, windowMs);
-      log.push(t);
     },
     async ping() {},
     async close() {

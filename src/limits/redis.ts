@@ -3,7 +3,7 @@ import { createBatcher } from "../lib/mod.ts";
 import { type RedisCommands, redisKeys, scriptRunner } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
 import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
-import { ADMIT_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "./scripts.ts";
+import { ADMIT_SCRIPT, SETTLE_SCRIPT } from "./scripts.ts";
 
 const QUOTA_TTL_SEC = 70 * 24 * 3600;
 
@@ -13,7 +13,6 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
   const quotaKey = names.quota;
   const admitScript = scriptRunner(redis, ADMIT_SCRIPT);
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
-  const throttleScript = scriptRunner(redis, THROTTLE_SCRIPT);
 
   // Concurrent calls share round trips and script runs (group commit); each is decided as if alone.
   const admitOnce = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
@@ -57,13 +56,6 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       const used = await options.loadQuota(userId, periodKey);
       await redis.send("SET", [key, String(used), "EX", String(QUOTA_TTL_SEC), "NX"]);
       return Number((await redis.send("GET", [key])) ?? used);
-    },
-    async throttleCheck(bucket, limit, windowMs) {
-      const [allowed, retryMs] = (await throttleScript([names.throttle(bucket)], [String(limit), String(windowMs), "0"])) as number[];
-      return { allowed: allowed === 1, retryAfterSec: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs! / 1000)) };
-    },
-    async throttleRecord(bucket, windowMs) {
-      await throttleScript([names.throttle(bucket)], ["0", String(windowMs), "1"]);
     },
     async ping() {
       await redis.send("PING", []);

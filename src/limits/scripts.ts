@@ -70,22 +70,3 @@ for i = 1, n do
 end
 return n
 `;
-
-/** KEYS: throttle log (a list of times). ARGV: limit, window ms, record (0/1). Returns {allowed 0/1, retry ms}. */
-export const THROTTLE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[2])
-local head = redis.call('LINDEX', KEYS[1], 0)
-while head and tonumber(head) <= now - window do
-  redis.call('LPOP', KEYS[1])
-  head = redis.call('LINDEX', KEYS[1], 0)
-end
-if ARGV[3] == '1' then
-  redis.call('RPUSH', KEYS[1], now)
-  redis.call('PEXPIRE', KEYS[1], window)
-  return {1, 0}
-end
-if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[1]) then return {1, 0} end
-return {0, tonumber(head) + window - now}
-`;

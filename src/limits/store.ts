@@ -29,11 +29,6 @@ export type Admission =
   | { allowed: true; state: LimitHeaders }
   | { allowed: false; reason: "rate_limited" | "quota_exceeded"; state: LimitHeaders; retryAfterSec: number };
 
-export interface ThrottleResult {
-  allowed: boolean;
-  retryAfterSec: number;
-}
-
 export interface LimitStore {
   /** Checks the rate limit and the quota and, only if both allow, counts the call and reserves quota. */
   admit(request: AdmitRequest): Promise<Admission>;
@@ -44,11 +39,6 @@ export interface LimitStore {
   settle(record: UsageRecord, options: { refundQuota: boolean; periodKey: string }): Promise<void>;
   /** Quota used by `userId` in the period, reservations included. */
   quotaUsed(userId: number, periodKey: string): Promise<number>;
-  // The login throttle's two methods move to a store of their own (src/throttle/).
-  /** Whether `bucket` has fewer than `limit` events in the last `windowMs`. */
-  throttleCheck(bucket: string, limit: number, windowMs: number): Promise<ThrottleResult>;
-  /** Adds an event to `bucket`. */
-  throttleRecord(bucket: string, windowMs: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

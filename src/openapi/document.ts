@@ -117,7 +117,7 @@ export function openApiDocument(models: readonly string[]) {
         post: {
           tags: ["accounts"], summary: "Create an account",
           requestBody: { required: true, content: json({ type: "object", required: ["email", "password"], additionalProperties: false, properties: { email: { type: "string", format: "email" }, password: { type: "string", minLength: 8, maxLength: 1024 }, full_name: { type: "string", minLength: 1, maxLength: 100 } } }) },
-          responses: { "201": { description: "Created", content: json(ref("AuthResponse")) }, "400": detailError("Email already registered"), "413": detailError("Body larger than 1 MiB"), "422": detailError("Invalid field") },
+          responses: { "201": { description: "Created", content: json(ref("AuthResponse")) }, "400": detailError("Email already registered"), "413": detailError("Body larger than 1 MiB"), "422": detailError("Invalid field"), "429": detailError("Too many registrations from this address") },
         },
       },
       "/api/v1/auth/login": {

@@ -7,7 +7,8 @@ export function redisKeys(prefix: string) {
     invalidation: `${prefix}:invalidate`,
     quota: (userId: number, periodKey: string) => `${prefix}:quota:{${userId}}:${periodKey}`,
     rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
-    throttle: (bucket: string) => `${prefix}:throttle:{${bucket}}`,
+    throttleBucket: (bucket: string) => `${prefix}:attempts:{${bucket}}`,
+    knownDevice: (key: string) => `${prefix}:known:{${key}}`,
   };
 }
 
