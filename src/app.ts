@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps) {
   if (deps.redis) checks.redis = () => deps.limits.ping();
   return new Elysia({ normalize: false })
     .use(httpPlugin(deps.log))
-    .use(healthRoutes(checks))
+    .use(healthRoutes(checks, { log: deps.log }))
     .use(authRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))
