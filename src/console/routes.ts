@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app.ts";
 import { accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
+import { isDatabaseUnavailable } from "../db/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
 import { HttpError } from "../http/errors.ts";
 import { createApiKey, isExpired, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
@@ -73,7 +74,9 @@ export function consoleRoutes(deps: AppDeps) {
           const account = await accountFromClaims(db, await jwt.verify(token));
           user = account.user;
           sessionId = account.sessionId;
-        } catch {
+        } catch (error) {
+          // An outage is not a bad session: keep the cookie and let the error handler answer 503.
+          if (isDatabaseUnavailable(error)) throw error;
           cookie[SESSION_COOKIE]!.remove();
         }
       }
