@@ -3,6 +3,7 @@
 export interface HubProcess {
   base: string;
   proc: ReturnType<typeof Bun.spawn>;
+  /** What the hub wrote so far (the last MB of stdout and stderr). */
   output(): Promise<string>;
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
@@ -16,7 +17,18 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     stderr: "pipe",
   });
   const base = `http://127.0.0.1:${port}`;
-  const output = async () => `${await new Response(proc.stdout as ReadableStream).text()}${await new Response(proc.stderr as ReadableStream).text()}`;
+  // Drained as it comes: a hub logging through an outage would otherwise fill the pipe and block on write.
+  let text = "";
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    const reader = stream.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text = (text + decoder.decode(chunk.value, { stream: true })).slice(-1_000_000);
+  };
+  const drained = Promise.all([drain(proc.stdout as ReadableStream<Uint8Array>), drain(proc.stderr as ReadableStream<Uint8Array>)]).catch(() => {});
+  const output = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) await drained;
+    return text;
+  };
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) break;
     try {
@@ -27,6 +39,7 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     await Bun.sleep(100);
   }
   proc.kill("SIGKILL");
+  await proc.exited;
   throw new Error(`hub did not start: ${await output()}`);
 }
 
