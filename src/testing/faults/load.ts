@@ -21,8 +21,8 @@ export interface Load {
   stop(): Promise<CallResult[]>;
 }
 
-/** Runs `workers` loops of demo chat calls (alternately plain and streamed) until stopped or `maxCalls` were made. */
-export function startChatLoad(send: Send, key: string, options: { workers?: number; maxCalls?: number } = {}): Load {
+/** Runs `workers` loops of demo chat calls (alternately plain and streamed, `pauseMs` apart) until stopped or `maxCalls` were made. */
+export function startChatLoad(send: Send, key: string, options: { workers?: number; maxCalls?: number; pauseMs?: number } = {}): Load {
   const results: CallResult[] = [];
   const started = performance.now();
   const maxCalls = options.maxCalls ?? 5_000;
@@ -51,6 +51,7 @@ export function startChatLoad(send: Send, key: string, options: { workers?: numb
       } catch (error) {
         results.push({ status: 0, stream: false, retryAfter: null, requestId: null, delivered: false, error: String(error), at: performance.now() - started });
       }
+      if (options.pauseMs) await Bun.sleep(options.pauseMs);
     }
   };
   const running = Promise.all(Array.from({ length: options.workers ?? 8 }, (_, i) => worker(i)));
