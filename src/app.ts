@@ -15,7 +15,7 @@ export function createApp(deps: AppDeps) {
   if (deps.redisPing) checks.redis = deps.redisPing;
   return new Elysia({ normalize: false })
     .use(httpPlugin(deps.log))
-    .use(healthRoutes(checks))
+    .use(healthRoutes(checks, { log: deps.log }))
     .use(authRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))

@@ -1,6 +1,7 @@
 // The web console: server-rendered pages (JSX, @kitajs/html), enhanced by htmx, working without JavaScript too.
 import { Elysia } from "elysia";
 import { type AuthDeps, accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
+import { isDatabaseUnavailable } from "../db/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import { createApiKey, isExpired, type KeysDeps, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
@@ -74,7 +75,9 @@ export function consoleRoutes(deps: ConsoleDeps) {
           const account = await accountFromClaims(db, await jwt.verify(token));
           user = account.user;
           sessionId = account.sessionId;
-        } catch {
+        } catch (error) {
+          // An outage is not a bad session: keep the cookie and let the error handler answer 503.
+          if (isDatabaseUnavailable(error)) throw error;
           cookie[SESSION_COOKIE]!.remove();
         }
       }

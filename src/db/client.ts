@@ -21,7 +21,10 @@ export interface Database {
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: options.max ?? 20, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 });
+  // postgres.js's default backoff grows to 20 s between reconnection attempts: a hub would stay down
+  // that long after PostgreSQL came back. A 1 s cap heals within a second and is still gentle on the server.
+  const backoff = (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+  const client = postgres(url, { max: options.max ?? 20, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

@@ -141,6 +141,6 @@ export async function settleCall(deps: Pick<GatewayDeps, "limits" | "log">, call
     await deps.limits.settle(record, { refundQuota: call.reservedQuota && !record.countsQuota, periodKey: call.period.key });
   } catch (error) {
     deps.log.error("usage record could not be settled", { error, call: call.id, endpoint: call.endpoint });
-    throw new HttpError("unavailable", "Usage could not be recorded: the limits store is unavailable");
+    throw new HttpError("unavailable", "Usage could not be recorded: the usage store is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
   }
 }

@@ -1,5 +1,8 @@
 // Dependency failures: Redis going away gives a clear 503, nothing is charged, and the hub heals by itself.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq, inArray } from "drizzle-orm";
+import { usageRecords, users } from "../db/schema/mod.ts";
+import { startChatLoad, within } from "../testing/faults/load.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,4 +77,58 @@ describe("a Redis outage", () => {
     expect(me.quota_used).toBe(3);
     expect((await hub.app.handle(new Request("http://localhost/ready"))).status).toBe(200);
   }, 30_000);
+
+  // Filled by the load test, checked by the next one.
+  let missingAfterOutage: string[] | null = null;
+
+  test("stopped and started under load: 503 with Retry-After while down, never 500, heals without a restart", async () => {
+    const loader = await registerUser(hub);
+    await hub.runtime.deps.database.db.update(users).set({ rateLimitCeiling: 1_000_000 }).where(eq(users.id, loader.user.id));
+    const loadKey = (await createKey(hub, loader.token, { rate_limit: 1_000_000 })).key;
+    const load = startChatLoad((path, init) => hub.request(path, { method: "POST", ...init }), loadKey, { workers: 8, maxCalls: 6_000, pauseMs: 10 });
+    await Bun.sleep(800);
+    redis.kill("SIGTERM");
+    await redis.exited;
+    await Bun.sleep(2_000);
+    redis = startRedis(port);
+    await waitForPort(port);
+    const healMs = await within(10_000, "chat calls answering 200 again", async () => (await chat()).status === 200);
+    await Bun.sleep(500);
+    const results = await load.stop();
+
+    const statuses = new Map<number, number>();
+    for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    console.log(`Redis outage under load: ${results.length} calls ${JSON.stringify(Object.fromEntries(statuses))}, delivered ${results.filter((r) => r.delivered).length}, healed in ${Math.round(healMs)} ms`);
+    expect([...statuses.keys()].every((s) => s === 200 || s === 503)).toBe(true);
+    expect(statuses.get(503)).toBeGreaterThan(0);
+    for (const r of results.filter((r) => r.status === 503)) {
+      // A call admitted just before Redis went and refused at settle says so, still without Retry-After (usage/metering.ts).
+      if (!JSON.parse(r.error!).error.message.startsWith("Usage could not be recorded")) expect(r.retryAfter).toBe("1");
+      expect(JSON.parse(r.error!).error.type).toBe("service_unavailable");
+    }
+    expect(healMs).toBeLessThan(5_000);
+    // Calls went on succeeding after Redis came back.
+    expect(results.some((r) => r.delivered && r.at > results.at(-1)!.at - 400)).toBe(true);
+
+    const delivered = results.filter((r) => r.delivered).map((r) => r.requestId!);
+    expect(delivered.length).toBeGreaterThan(50);
+    let missing = delivered;
+    await within(6_000, "every delivered call's record in PostgreSQL", async () => {
+      await hub.runtime.flushUsage();
+      const rows = await hub.runtime.deps.database.db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, missing));
+      const stored = new Set(rows.map((r) => r.id));
+      missing = missing.filter((id) => !stored.has(id));
+      return missing.length === 0;
+    }).catch(() => {});
+    missingAfterOutage = missing;
+    if (missing.length > 0) console.log(`Redis outage under load: ${missing.length} of ${delivered.length} delivered calls have no record (they were in the Redis stream when it stopped)`);
+  }, 60_000);
+
+  // KNOWN GAP (inverted on purpose: it starts failing, i.e. "passing", once fixed — then make it a plain test).
+  // Settled records wait in the Redis stream until a flusher writes them; a Redis without persistence
+  // that stops takes the last ~100–200 ms of them along. Needs the hub to keep each record until it is in
+  // PostgreSQL (src/limits/redis.ts settle + usage/flusher.ts), or Redis run with appendonly.
+  test.failing("stopped and started under load: no delivered call loses its record, even with Redis persistence off", () => {
+    expect(missingAfterOutage).toEqual([]);
+  });
 });

@@ -94,3 +94,24 @@ export function errorResponse(error: HttpError, path: string, headers: Record<st
     headers: { "content-type": "application/json", ...headers, ...error.headers },
   });
 }
+
+/** What any route answers while the database cannot be reached. */
+export const DATABASE_UNAVAILABLE = new HttpError("unavailable", "Cannot complete the request: the database is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
+
+/** An HTML error for console pages: a whole page, or a fragment for htmx to swap in. */
+export function errorPage(error: HttpError, options: { htmx: boolean; headers?: Record<string, string> }): Response {
+  // Fixed messages only (never request data), still escaped.
+  const alert = `<p class="alert" role="alert">${Bun.escapeHTML(error.message)}</p>`;
+  const body = options.htmx ? alert : `<!doctype html><html lang="en"><meta charset="utf-8"><title>${error.status}</title>${alert}<p><a href="/">AI Hub</a></p></html>`;
+  return new Response(body, {
+    status: error.status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+      "x-content-type-options": "nosniff",
+      ...options.headers,
+      ...error.headers,
+    },
+  });
+}

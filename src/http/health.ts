@@ -1,18 +1,27 @@
 // Liveness and readiness probes.
 import { Elysia } from "elysia";
+import type { Logger } from "../log.ts";
 
-/** GET /health answers while the process runs; GET /ready only when every dependency answers. */
-export function healthRoutes(checks: Record<string, () => Promise<void>>) {
+/**
+ * GET /health answers while the process runs; GET /ready only when every dependency answers. The public
+ * body names which dependency is down and nothing more: drivers' messages carry hosts and ports, so
+ * they go to the log.
+ */
+export function healthRoutes(checks: Record<string, () => Promise<void>>, options: { log?: Logger } = {}) {
   return new Elysia()
     .get("/health", () => ({ status: "ok" }))
     .get("/ready", async ({ set }) => {
-      const results: Record<string, string> = {};
+      const results: Record<string, "ok" | "unavailable"> = {};
       await Promise.all(Object.entries(checks).map(async ([name, check]) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
         try {
-          await Promise.race([check(), Bun.sleep(2_000).then(() => Promise.reject(new Error("timed out")))]);
+          await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timed out after 2 s")), 2_000)))]);
           results[name] = "ok";
         } catch (error) {
-          results[name] = `unavailable: ${(error as Error).message}`;
+          results[name] = "unavailable";
+          options.log?.warn("readiness check failed", { check: name, error });
+        } finally {
+          clearTimeout(timer);
         }
       }));
       const ready = Object.values(results).every((r) => r === "ok");

@@ -1,8 +1,9 @@
 // Cross-cutting HTTP behaviour: request ids, body parsing with a size cap, and one error handler for both shapes.
 import { Elysia } from "elysia";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
-import { errorResponse, HttpError } from "./errors.ts";
+import { DATABASE_UNAVAILABLE, errorPage, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
 
 /** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
 export const PAGE_SECURITY_HEADERS = {
@@ -24,6 +25,16 @@ export function validationError(error: { all?: Array<{ path?: string; summary?: 
   if (first?.message === "Unexpected property") return new HttpError("validation", `Unknown field '${field}'`, { param: field });
   if (first?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
   return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
+}
+
+let lastDatabaseLog = 0;
+
+/** One line per second at most: under load an outage would otherwise write one per request. */
+function logDatabaseDown(log: Logger, path: string, error: unknown): void {
+  if (Date.now() - lastDatabaseLog < 1_000) return;
+  lastDatabaseLog = Date.now();
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause ?? (error as { code?: unknown; message?: unknown });
+  log.warn("database unavailable", { path, code: cause.code ?? null, error: String(cause.message ?? error) });
 }
 
 /** Request ids, capped body parsing and error mapping, applied to every route. */
@@ -54,7 +65,13 @@ export function httpPlugin(log: Logger) {
       else if (code === "PARSE") mapped = (error as { cause?: unknown }).cause instanceof HttpError ? (error as { cause: HttpError }).cause : new HttpError("invalid_json", "Request body could not be parsed");
       else if (code === "VALIDATION") mapped = validationError(error as never);
       else if (code === "NOT_FOUND") mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
-      else {
+      else if (isDatabaseUnavailable(error)) {
+        // The driver's message can name hosts and ports: it goes to the log, never into the body.
+        logDatabaseDown(log, path, error);
+        mapped = DATABASE_UNAVAILABLE;
+        // Console pages answer as a page (or an htmx fragment), not JSON.
+        if (!path.startsWith("/api/") && !usesOpenAiShape(path)) return errorPage(mapped, { htmx: request.headers.get("hx-request") === "true", headers });
+      } else {
         log.error("unhandled error", { path, error });
         mapped = new HttpError("internal", "Internal server error");
       }

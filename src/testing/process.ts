@@ -3,20 +3,41 @@
 export interface HubProcess {
   base: string;
   proc: ReturnType<typeof Bun.spawn>;
+  /** What the hub wrote so far (the last MB of stdout and stderr). */
   output(): Promise<string>;
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
 
-/** Starts `bun src/main.ts` with `env` and waits until /health answers. */
+/** Starts `bun src/main.ts` with `env` and waits until /health answers; a random port taken meanwhile is retried. */
 export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOn(20000 + Math.floor(Math.random() * 20000), env);
+    } catch (error) {
+      if (attempt >= 3 || !/in use/i.test(String((error as Error).message))) throw error;
+    }
+  }
+}
+
+async function spawnOn(port: number, env: Record<string, string>): Promise<HubProcess> {
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
   const base = `http://127.0.0.1:${port}`;
-  const output = async () => `${await new Response(proc.stdout as ReadableStream).text()}${await new Response(proc.stderr as ReadableStream).text()}`;
+  // Drained as it comes: a hub logging through an outage would otherwise fill the pipe and block on write.
+  let text = "";
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    const reader = stream.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text = (text + decoder.decode(chunk.value, { stream: true })).slice(-1_000_000);
+  };
+  const drained = Promise.all([drain(proc.stdout as ReadableStream<Uint8Array>), drain(proc.stderr as ReadableStream<Uint8Array>)]).catch(() => {});
+  const output = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) await drained;
+    return text;
+  };
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) break;
     try {
@@ -27,6 +48,7 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     await Bun.sleep(100);
   }
   proc.kill("SIGKILL");
+  await proc.exited;
   throw new Error(`hub did not start: ${await output()}`);
 }
 
