@@ -16,7 +16,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  hub = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-browser-")), DEMO_CHUNK_DELAY_MS: "5" });
+  // Every browser user registers from 127.0.0.1: more than the default registrations per address per hour.
+  hub = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-browser-")), DEMO_CHUNK_DELAY_MS: "5", REGISTRATIONS_PER_HOUR_PER_ADDRESS: "1000" });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
