@@ -49,6 +49,8 @@ export interface Config {
   keyCacheTtlMs: number;
   /** How long a usage record may sit unacknowledged (its instance died) before another instance stores it. */
   usageClaimIdleMs: number;
+  /** How long a quota reservation may stay unsettled (its call crashed or hung) before it is given back. */
+  reservationLeaseMs: number;
   secureCookies: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
   trustProxy: boolean;
@@ -218,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoChunkDelayMs: intFrom(env, "DEMO_CHUNK_DELAY_MS", 15, 0, 5_000),
     keyCacheTtlMs: intFrom(env, "KEY_CACHE_TTL_MS", 5_000, 0, 600_000),
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
+    reservationLeaseMs: intFrom(env, "RESERVATION_LEASE_MS", 15 * 60_000, 100, 7 * 24 * 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",
   });

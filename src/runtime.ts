@@ -57,7 +57,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
-    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix });
+    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
@@ -74,7 +74,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
       onError: (error) => log.error("usage write failed", { error }),
     });
-    limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });
+    limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
     drainWriter = () => writer.drain();
   }
 
