@@ -1,4 +1,7 @@
 // Runs real hub processes for tests: its own port, its own environment, stopped or killed on demand.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface HubProcess {
   base: string;
@@ -7,11 +10,12 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
 
-/** Starts `bun src/main.ts` with `env` and waits until /health answers. */
+/** Starts `bun src/main.ts` with `env` (its own data directory unless `env` names one) and waits until /health answers. */
 export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const dataDir = mkdtempSync(join(tmpdir(), "aihub-hub-"));
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
