@@ -1,5 +1,7 @@
 // Opens everything the app depends on (database, Redis, limits, usage pipeline) and closes it in order.
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import type { AuthDeps } from "./auth/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
@@ -9,7 +11,7 @@ import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.t
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
-import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
@@ -46,6 +48,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let redis: Redis | null = null;
   let subscriber: Redis | null = null;
   let flusher: UsageFlusher | null = null;
+  let journal: UsageJournal | null = null;
   let limits: LimitStore;
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
@@ -57,8 +60,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
-    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs });
-    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
+    if (config.usageJournal) {
+      // One journal directory per database, so hubs sharing a data directory never replay into the wrong one.
+      const database = createHash("sha256").update(config.databaseUrl ?? config.dataDir).digest("hex").slice(0, 12);
+      journal = await openUsageJournal(join(config.dataDir, "journal", database), db, { log, reconcileAfterMs: config.usageJournalReconcileMs });
+    }
+    limits = createRedisLimitStore(await connectFastRedis(config.redisUrl), { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs, journal });
+    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
     subscriber.on("error", () => {});
@@ -113,6 +121,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
       await limits.close();
+      await journal?.close();
       if (!options.database) await database.close();
     },
   };

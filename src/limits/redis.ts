@@ -7,8 +7,14 @@ import { ADMIT_SCRIPT, RECONCILE_SCRIPT, SETTLE_SCRIPT, THROTTLE_SCRIPT } from "
 
 const QUOTA_TTL_SEC = 70 * 24 * 3600;
 
+/** A local copy of settled records (the usage journal), written alongside the Redis stream. */
+export interface RecordJournal {
+  append(json: string): Promise<void>;
+  void(id: string): Promise<void>;
+}
+
 /** Creates the Redis LimitStore: exact across any number of hub instances. */
-export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string; leaseMs?: number }): LimitStore {
+export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string; leaseMs?: number; journal?: RecordJournal | null }): LimitStore {
   const names = redisKeys(options.prefix);
   const quotaKey = names.quota;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -28,12 +34,12 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     const flat = (await admitScript(keys, args)) as number[];
     return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
   });
-  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; refund: boolean; periodKey: string }>) => {
+  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; json: string; refund: boolean; periodKey: string }>) => {
     // A call holds a reservation if it is refunded or charged now.
     const mode = (b: (typeof batch)[number]) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
     await settleScript(
       [names.usageStream, ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
-      [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => JSON.stringify(b.record))],
+      [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
     );
     return batch.map(() => undefined);
   });
@@ -79,7 +85,18 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       return { allowed: true, state };
     },
     async settle(record: UsageRecord, { refundQuota, periodKey }) {
-      await settleBatch({ record, refund: refundQuota, periodKey });
+      const json = JSON.stringify(record);
+      // The journal write (one fdatasync per group) runs alongside the script, so it adds no round trip.
+      const journaled = options.journal?.append(json);
+      try {
+        await settleBatch({ record, json, refund: refundQuota, periodKey });
+      } catch (error) {
+        // Not in the stream, so the call answers 503 uncharged: the journal must not store it later.
+        await journaled;
+        await options.journal?.void(record.id);
+        throw error;
+      }
+      await journaled;
     },
     async quotaUsed(userId, periodKey) {
       const key = quotaKey(userId, periodKey);
