@@ -1,16 +1,21 @@
 // A Redis crash without persistence loses the usage stream; the hub's local journal still brings every
 // delivered call's record into PostgreSQL.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inArray } from "drizzle-orm";
 import { openPostgres } from "../db/mod.ts";
-import { usageRecords } from "../db/schema/mod.ts";
-import { freshPostgresUrl } from "../testing/databases.ts";
+import { apiKeys, usageRecords, users } from "../db/schema/mod.ts";
+import { createLogger } from "../log.ts";
+import { quotaPeriod } from "../plans/mod.ts";
+import { freshPostgresUrl, testDatabase } from "../testing/databases.ts";
 import { type FakeUpstream, startFakeUpstream } from "../testing/fake_upstream.ts";
 import { TEST_JWT_SECRET } from "../testing/harness.ts";
 import { call, type HubProcess, spawnHub } from "../testing/process.ts";
+import { openUsageJournal } from "./journal.ts";
+import type { UsageRecord } from "./record.ts";
+import { writeUsageBatch } from "./store.ts";
 
 /** A private redis-server without persistence (never the shared one): a SIGKILL loses everything it held. */
 async function startRedis(port: number, dir: string) {
@@ -88,3 +93,31 @@ test("records of delivered calls reach PostgreSQL although Redis crashed, empty,
     await db.close();
   }
 }, 60_000);
+
+test("openUsageJournal() replays a dead hub's segment: stores what the database lacks, skips voided records and a torn line, deletes the file", async () => {
+  const { db } = await testDatabase("postgres");
+  const journalDir = mkdtempSync(join(tmpdir(), "aihub-journal-"));
+  const [user] = await db.insert(users).values({ email: `journal${crypto.randomUUID()}@example.com`, passwordHash: "x" }).returning({ id: users.id });
+  const [key] = await db.insert(apiKeys).values({ userId: user!.id, keyHash: crypto.randomUUID().replaceAll("-", ""), keyPrefix: "ai-hub-test", name: "journal" }).returning({ id: apiKeys.id });
+  const record = (): UsageRecord => ({
+    id: crypto.randomUUID(), userId: user!.id, apiKeyId: key!.id, endpoint: "/v1/chat/completions", model: "m", upstream: "u", status: 200, outcome: "ok",
+    countsQuota: true, promptTokens: 1, completionTokens: 1, tokensEstimated: false, cost: 0, latencyMs: 1, ttfbMs: 1, stream: false, error: null, createdAt: new Date().toISOString(), quotaPeriod: quotaPeriod().key,
+  });
+  const [missing, present, voided, appended] = [record(), record(), record(), record()];
+  await writeUsageBatch(db, [present]);
+  // pid 4194305 is above Linux's pid_max: that hub is surely dead.
+  const lines = [missing, present, voided].map((r) => JSON.stringify(r)).concat(JSON.stringify({ void: voided.id }), `{"id":"${crypto.randomUUID()}","userId`);
+  writeFileSync(join(journalDir, "usage-4194305-dead-0.jsonl"), lines.join("\n"));
+  const journal = await openUsageJournal(journalDir, db, { log: createLogger("silent"), reconcileAfterMs: 60_000 });
+  try {
+    await journal.append(JSON.stringify(appended));
+    await journal.reconcileNow();
+    const ids = [missing, present, voided, appended].map((r) => r.id);
+    const stored = new Set((await db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, ids))).map((r) => r.id));
+    expect([...stored].sort()).toEqual([missing.id, present.id, appended.id].sort());
+    expect(readdirSync(journalDir)).toEqual([]);
+  } finally {
+    await journal.close();
+    rmSync(journalDir, { recursive: true, force: true });
+  }
+});
