@@ -11,7 +11,7 @@ export interface HubProcess {
 }
 
 /** Starts `bun src/main.ts` with `env` (its own data directory unless `env` names one) and waits until /health answers. */
-export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
+export async function spawnHub(env: Record<string, string>, attempt = 1): Promise<HubProcess> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const dataDir = mkdtempSync(join(tmpdir(), "aihub-hub-"));
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
@@ -31,7 +31,10 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     await Bun.sleep(100);
   }
   proc.kill("SIGKILL");
-  throw new Error(`hub did not start: ${await output()}`);
+  const text = await output();
+  // The random port was taken by another process on this machine: try another.
+  if (text.includes("EADDRINUSE") && attempt < 5 && !env.PORT) return await spawnHub(env, attempt + 1);
+  throw new Error(`hub did not start: ${text}`);
 }
 
 /** JSON POST/GET helper for a hub process. */
