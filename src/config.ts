@@ -48,6 +48,14 @@ export interface Config {
   keyCacheTtlMs: number;
   /** How long a usage record may sit unacknowledged (its instance died) before another instance stores it. */
   usageClaimIdleMs: number;
+  /** How long a quota reservation may stay unsettled (its call crashed or hung) before it is given back. */
+  reservationLeaseMs: number;
+  /** With Redis: append each settled record to a local journal too, so it survives losing Redis before the flush. */
+  usageJournal: boolean;
+  /** How long a closed journal segment waits (the flusher has surely passed it) before it is reconciled. */
+  usageJournalReconcileMs: number;
+  /** The flusher's pause after a part-full batch (bigger batches); tests lengthen it to hold records in Redis. */
+  usageFlushPauseMs: number;
   secureCookies: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
   trustProxy: boolean;
@@ -71,6 +79,14 @@ function intFrom(env: Record<string, string | undefined>, name: string, fallback
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function switchFrom(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "on" || raw === "true") return true;
+  if (raw === "off" || raw === "false") return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
 function numberFrom(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -221,6 +237,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoChunkDelayMs: intFrom(env, "DEMO_CHUNK_DELAY_MS", 15, 0, 5_000),
     keyCacheTtlMs: intFrom(env, "KEY_CACHE_TTL_MS", 5_000, 0, 600_000),
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
+    reservationLeaseMs: intFrom(env, "RESERVATION_LEASE_MS", 15 * 60_000, 100, 7 * 24 * 3_600_000),
+    usageJournal: switchFrom(env, "USAGE_JOURNAL", true),
+    usageJournalReconcileMs: intFrom(env, "USAGE_JOURNAL_RECONCILE_MS", 5 * 60_000, 100, 24 * 3_600_000),
+    usageFlushPauseMs: intFrom(env, "USAGE_FLUSH_PAUSE_MS", 200, 0, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy: env.TRUST_PROXY === "true",
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,

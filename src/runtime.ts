@@ -1,5 +1,7 @@
 // Opens everything the app depends on (database, Redis, limits, usage pipeline) and closes it in order.
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import type { AuthDeps } from "./auth/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
@@ -10,7 +12,7 @@ import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
-import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
@@ -48,6 +50,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let redis: Redis | null = null;
   let subscriber: Redis | null = null;
   let flusher: UsageFlusher | null = null;
+  let journal: UsageJournal | null = null;
   let limits: LimitStore;
   let throttle: ThrottleStore;
   let drainWriter = async () => {};
@@ -60,10 +63,15 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
+    if (config.usageJournal) {
+      // One journal directory per database, so hubs sharing a data directory never replay into the wrong one.
+      const database = createHash("sha256").update(config.databaseUrl ?? config.dataDir).digest("hex").slice(0, 12);
+      journal = await openUsageJournal(join(config.dataDir, "journal", database), db, { log, reconcileAfterMs: config.usageJournalReconcileMs });
+    }
     const fastRedis = await connectFastRedis(config.redisUrl);
-    limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix });
+    limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs, journal });
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
-    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs });
+    flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
     subscriber.on("error", () => {});
@@ -79,7 +87,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
       onError: (error) => log.error("usage write failed", { error }),
     });
-    limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });
+    limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
     throttle = createMemoryThrottleStore();
     drainWriter = () => writer.drain();
   }
@@ -121,6 +129,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await redis?.close().catch(() => {});
       await throttle.close();
       await limits.close();
+      await journal?.close();
       if (!options.database) await database.close();
     },
   };

@@ -72,6 +72,7 @@ export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log">, call:
   let admission;
   try {
     admission = await deps.limits.admit({
+      callId: call.id,
       keyId: call.key.keyId,
       userId: call.key.userId,
       rateLimit: call.key.rateLimit,

@@ -1,6 +1,6 @@
 // One contract suite for both LimitStore implementations: in-process and Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./mod.ts";
+import { type AdmitRequest, createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./mod.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
@@ -8,6 +8,12 @@ import { quotaPeriod } from "../plans/mod.ts";
 
 interface Harness {
   store: LimitStore;
+  /** A second store whose reservations lease for LEASE_MS only. */
+  leased: LimitStore;
+  /** Lets more than LEASE_MS pass for `leased` (a clock for memory, real time for Redis). */
+  expireLeases(): Promise<void>;
+  /** Records settled so far (persisted, or in the Redis stream). */
+  records(): Promise<UsageRecord[]>;
   persisted: UsageRecord[];
   /** Quota used as the "database" reports it when a counter has to be rebuilt. */
   stored: Map<string, number>;
@@ -19,6 +25,8 @@ const period = () => {
   const p = quotaPeriod();
   return { key: p.key, end: p.end };
 };
+/** An admit request with a fresh call id unless it names one. */
+const req = (r: Omit<AdmitRequest, "callId"> & { callId?: string }): AdmitRequest => ({ callId: crypto.randomUUID(), ...r });
 const ids = () => ({ keyId: 1_000_000 + ++seq, userId: 1_000_000 + seq });
 const record = (userId: number, keyId: number): UsageRecord => ({
   id: crypto.randomUUID(), userId, apiKeyId: keyId, endpoint: "/v1/chat/completions", model: "m", upstream: "u", status: 200, outcome: "ok",
@@ -26,27 +34,52 @@ const record = (userId: number, keyId: number): UsageRecord => ({
   quotaPeriod: quotaPeriod().key,
 });
 
+const LEASE_MS = 300;
+
 const implementations: Array<[string, () => Promise<Harness>]> = [
   ["memory", async () => {
     const persisted: UsageRecord[] = [];
     const stored = new Map<string, number>();
-    const store = createMemoryLimitStore({ loadQuota: async (u, p) => stored.get(`${u}:${p}`) ?? 0, persist: async (r) => void persisted.push(r) });
-    return { store, persisted, stored, close: () => store.close() };
+    const loadQuota = async (u: number, p: string) => stored.get(`${u}:${p}`) ?? 0;
+    const persist = async (r: UsageRecord) => void persisted.push(r);
+    const store = createMemoryLimitStore({ loadQuota, persist });
+    let offset = 0;
+    const leased = createMemoryLimitStore({ loadQuota, persist, leaseMs: LEASE_MS, now: () => Date.now() + offset });
+    return {
+      store,
+      leased,
+      expireLeases: async () => void (offset += LEASE_MS + 1),
+      records: async () => persisted,
+      persisted,
+      stored,
+      close: async () => {
+        await store.close();
+        await leased.close();
+      },
+    };
   }],
   ["redis", async () => {
     const redis: Redis = await connectRedis(REDIS_URL);
     const prefix = `aihub-contract-${process.pid}-${Date.now().toString(36)}`;
     const stored = new Map<string, number>();
-    const store = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota: async (u, p) => stored.get(`${u}:${p}`) ?? 0, prefix });
+    const loadQuota = async (u: number, p: string) => stored.get(`${u}:${p}`) ?? 0;
+    const store = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota, prefix });
+    const leased = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota, prefix, leaseMs: LEASE_MS });
     const persisted: UsageRecord[] = [];
+    const records = async () => {
+      const entries = await redis.xRange(redisKeys(prefix).usageStream, "-", "+");
+      return (entries ?? []).map((e) => JSON.parse(e.message.r!) as UsageRecord);
+    };
     return {
       store,
+      leased,
+      expireLeases: () => Bun.sleep(LEASE_MS + 20),
+      records,
       persisted,
       stored,
       close: async () => {
-        const stream = redisKeys(prefix).usageStream;
-        const entries = await redis.xRange(stream, "-", "+");
-        persisted.push(...(entries ?? []).map((e) => JSON.parse(e.message.r!) as UsageRecord));
+        persisted.push(...(await records()));
+        await leased.close();
         for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
         await redis.close();
         await store.close();
@@ -65,7 +98,7 @@ for (const [name, open] of implementations) {
 
     test("admit() lets exactly `rateLimit` of 300 concurrent calls through", async () => {
       const { keyId, userId } = ids();
-      const results = await Promise.all(Array.from({ length: 300 }, () => h.store.admit({ keyId, userId, rateLimit: 50, quotaLimit: 1_000_000, countsQuota: true, period: period() })));
+      const results = await Promise.all(Array.from({ length: 300 }, () => h.store.admit(req({ keyId, userId, rateLimit: 50, quotaLimit: 1_000_000, countsQuota: true, period: period() }))));
       expect(results.filter((r) => r.allowed)).toHaveLength(50);
       const refused = results.filter((r) => !r.allowed);
       expect(refused.every((r) => !r.allowed && r.reason === "rate_limited" && r.retryAfterSec >= 1 && r.retryAfterSec <= 60)).toBe(true);
@@ -76,7 +109,7 @@ for (const [name, open] of implementations) {
     test("admit() lets exactly the remaining quota of 300 concurrent calls through", async () => {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 900);
-      const results = await Promise.all(Array.from({ length: 300 }, () => h.store.admit({ keyId, userId, rateLimit: 100_000, quotaLimit: 1000, countsQuota: true, period: period() })));
+      const results = await Promise.all(Array.from({ length: 300 }, () => h.store.admit(req({ keyId, userId, rateLimit: 100_000, quotaLimit: 1000, countsQuota: true, period: period() }))));
       expect(results.filter((r) => r.allowed)).toHaveLength(100);
       expect(results.filter((r) => !r.allowed && r.reason === "quota_exceeded")).toHaveLength(200);
       expect(await h.store.quotaUsed(userId, period().key)).toBe(1000);
@@ -85,23 +118,23 @@ for (const [name, open] of implementations) {
     test("a call refused for quota does not use up the rate limit", async () => {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 10);
-      for (let i = 0; i < 5; i++) expect((await h.store.admit({ keyId, userId, rateLimit: 3, quotaLimit: 10, countsQuota: true, period: period() })).allowed).toBe(false);
-      const read = await h.store.admit({ keyId, userId, rateLimit: 3, quotaLimit: 10, countsQuota: false, period: period() });
+      for (let i = 0; i < 5; i++) expect((await h.store.admit(req({ keyId, userId, rateLimit: 3, quotaLimit: 10, countsQuota: true, period: period() }))).allowed).toBe(false);
+      const read = await h.store.admit(req({ keyId, userId, rateLimit: 3, quotaLimit: 10, countsQuota: false, period: period() }));
       expect(read.allowed).toBe(true);
       expect(read.state.rateRemaining).toBe(2);
     });
 
     test("calls that do not count toward the quota still count toward the rate limit", async () => {
       const { keyId, userId } = ids();
-      for (let i = 0; i < 3; i++) expect((await h.store.admit({ keyId, userId, rateLimit: 3, quotaLimit: 0, countsQuota: false, period: period() })).allowed).toBe(true);
-      const fourth = await h.store.admit({ keyId, userId, rateLimit: 3, quotaLimit: 0, countsQuota: false, period: period() });
+      for (let i = 0; i < 3; i++) expect((await h.store.admit(req({ keyId, userId, rateLimit: 3, quotaLimit: 0, countsQuota: false, period: period() }))).allowed).toBe(true);
+      const fourth = await h.store.admit(req({ keyId, userId, rateLimit: 3, quotaLimit: 0, countsQuota: false, period: period() }));
       expect(fourth.allowed).toBe(false);
       expect(await h.store.quotaUsed(userId, period().key)).toBe(0);
     });
 
     test("state reports limit, remaining and resets as integers", async () => {
       const { keyId, userId } = ids();
-      const first = await h.store.admit({ keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() });
+      const first = await h.store.admit(req({ keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() }));
       expect(first.state).toMatchObject({ rateLimit: 10, rateRemaining: 9, quotaLimit: 100, quotaUsed: 1, quotaReset: Math.floor(period().end.getTime() / 1000) });
       const now = Date.now() / 1000;
       expect(first.state.rateReset).toBeGreaterThanOrEqual(Math.floor(now + 59));
@@ -110,12 +143,13 @@ for (const [name, open] of implementations) {
 
     test("settle() gives a failed call's quota back and keeps its record", async () => {
       const { keyId, userId } = ids();
-      await h.store.admit({ keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() });
-      await h.store.admit({ keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() });
-      expect(await h.store.quotaUsed(userId, period().key)).toBe(2);
       const failed = { ...record(userId, keyId), outcome: "upstream_error" as const, countsQuota: false, status: 502 };
+      const charged = record(userId, keyId);
+      await h.store.admit(req({ callId: failed.id, keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() }));
+      await h.store.admit(req({ callId: charged.id, keyId, userId, rateLimit: 10, quotaLimit: 100, countsQuota: true, period: period() }));
+      expect(await h.store.quotaUsed(userId, period().key)).toBe(2);
       await h.store.settle(failed, { refundQuota: true, periodKey: period().key });
-      await h.store.settle(record(userId, keyId), { refundQuota: false, periodKey: period().key });
+      await h.store.settle(charged, { refundQuota: false, periodKey: period().key });
       expect(await h.store.quotaUsed(userId, period().key)).toBe(1);
       if (name === "memory") expect(h.persisted.map((r) => r.id)).toContain(failed.id);
     });
@@ -123,12 +157,70 @@ for (const [name, open] of implementations) {
     test("a missing counter is rebuilt from the stored value, never reset to zero", async () => {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 4321);
-      const admission = await h.store.admit({ keyId, userId, rateLimit: 10, quotaLimit: 10_000, countsQuota: true, period: period() });
+      const admission = await h.store.admit(req({ keyId, userId, rateLimit: 10, quotaLimit: 10_000, countsQuota: true, period: period() }));
       expect(admission.state.quotaUsed).toBe(4322);
       const other = ids().userId;
       h.stored.set(`${other}:${period().key}`, 77);
       expect(await h.store.quotaUsed(other, period().key)).toBe(77);
     });
+
+    test("a reservation never settled is given back once its lease ends, even if its user stays idle", async () => {
+      const { keyId, userId } = ids();
+      h.stored.set(`${userId}:${period().key}`, 10);
+      const admitted = await Promise.all(Array.from({ length: 40 }, () => h.leased.admit(req({ keyId, userId, rateLimit: 1000, quotaLimit: 1000, countsQuota: true, period: period() }))));
+      expect(admitted.every((a) => a.allowed)).toBe(true);
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(50);
+      await h.expireLeases();
+      // The store's own sweep may have come first: either way the reservations are back.
+      await h.leased.reconcileLeases();
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(10);
+      expect(await h.leased.reconcileLeases()).toBe(0);
+    });
+
+    test("admit() gives back its user's expired reservations before deciding", async () => {
+      const { keyId, userId } = ids();
+      const admit = () => h.leased.admit(req({ keyId, userId, rateLimit: 1000, quotaLimit: 2, countsQuota: true, period: period() }));
+      expect((await admit()).allowed).toBe(true);
+      expect((await admit()).allowed).toBe(true);
+      expect((await admit()).allowed).toBe(false);
+      await h.expireLeases();
+      const after = await admit();
+      expect(after.allowed).toBe(true);
+      expect(after.state.quotaUsed).toBe(1);
+    });
+
+    test("a settled call's reservation is left alone when its lease would have ended", async () => {
+      const { keyId, userId } = ids();
+      const charged = record(userId, keyId);
+      const failed = { ...record(userId, keyId), outcome: "upstream_error" as const, countsQuota: false, status: 502 };
+      for (const r of [charged, failed]) await h.leased.admit(req({ callId: r.id, keyId, userId, rateLimit: 1000, quotaLimit: 1000, countsQuota: true, period: period() }));
+      await h.leased.settle(charged, { refundQuota: false, periodKey: period().key });
+      await h.leased.settle(failed, { refundQuota: true, periodKey: period().key });
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(1);
+      await h.expireLeases();
+      await h.leased.reconcileLeases();
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(1);
+    });
+
+    test("a call settling after its lease ended is not refunded twice, and a charged one counts again", async () => {
+      const { keyId, userId } = ids();
+      h.stored.set(`${userId}:${period().key}`, 10);
+      const charged = record(userId, keyId);
+      const failed = { ...record(userId, keyId), outcome: "upstream_error" as const, countsQuota: false, status: 502 };
+      for (const r of [charged, failed]) await h.leased.admit(req({ callId: r.id, keyId, userId, rateLimit: 1000, quotaLimit: 1000, countsQuota: true, period: period() }));
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(12);
+      await h.expireLeases();
+      await h.leased.reconcileLeases();
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(10);
+      await h.leased.settle(failed, { refundQuota: true, periodKey: period().key });
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(10);
+      await h.leased.settle(charged, { refundQuota: false, periodKey: period().key });
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(11);
+      const ids_ = (await h.records()).map((r) => r.id);
+      expect(ids_).toContain(charged.id);
+      expect(ids_).toContain(failed.id);
+    });
+
   });
 }
 
@@ -136,7 +228,7 @@ describe("memory limits with a clock", () => {
   test("no 60-second span admits more than the limit, across minute boundaries", async () => {
     let now = Date.UTC(2026, 0, 1, 0, 0, 30);
     const store = createMemoryLimitStore({ loadQuota: async () => 0, persist: async () => {}, now: () => now });
-    const admit = () => store.admit({ keyId: 1, userId: 1, rateLimit: 10, quotaLimit: 1_000_000, countsQuota: false, period: period() });
+    const admit = () => store.admit(req({ keyId: 1, userId: 1, rateLimit: 10, quotaLimit: 1_000_000, countsQuota: false, period: period() }));
     const admittedAt: number[] = [];
     // 30 s into a minute: 10 calls; then calls every second for two minutes.
     for (let i = 0; i < 10; i++) if ((await admit()).allowed) admittedAt.push(now);

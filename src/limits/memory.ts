@@ -1,6 +1,6 @@
 // In-process limits: exact sliding-window logs and quota counters seeded from the database.
 import type { UsageRecord } from "../usage/mod.ts";
-import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
+import { type Admission, type AdmitRequest, DEFAULT_LEASE_MS, leaseSweepMs, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
 
 /** Timestamps of admitted events, oldest first; trimmed lazily to the window. */
 class SlidingLog {
@@ -30,6 +30,8 @@ export interface MemoryLimitStoreOptions {
   /** Makes a usage record durable (the database group-commit writer). */
   persist: (record: UsageRecord) => Promise<void>;
   now?: () => number;
+  /** How long a reservation may stay unsettled before it is given back (default 15 minutes). */
+  leaseMs?: number;
 }
 
 /** Creates the in-process LimitStore used when no REDIS_URL is set (one hub instance). */
@@ -38,6 +40,32 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
   const logs = new Map<string, SlidingLog>();
   const quotas = new Map<string, number>();
   const seeding = new Map<string, Promise<void>>();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // Per quota counter, its open reservations: call id → lease deadline (insertion order is deadline order).
+  const leases = new Map<string, Map<string, number>>();
+
+  const addUsed = (quotaId: string, delta: number) => {
+    const used = quotas.get(quotaId);
+    if (used !== undefined) quotas.set(quotaId, Math.max(0, used + delta));
+  };
+
+  /** Gives back the reservations of `quotaId` whose lease ended by `t`; with `early`, stops at the first live one. */
+  const expireLeases = (quotaId: string, t: number, early: boolean) => {
+    const open = leases.get(quotaId);
+    if (!open) return 0;
+    let expired = 0;
+    for (const [callId, deadline] of open) {
+      if (deadline > t) {
+        if (early) break;
+        continue;
+      }
+      open.delete(callId);
+      addUsed(quotaId, -1);
+      expired++;
+    }
+    if (open.size === 0) leases.delete(quotaId);
+    return expired;
+  };
 
   const logFor = (bucket: string) => {
     let log = logs.get(bucket);
@@ -65,12 +93,22 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
     for (const [bucket, log] of logs) if (log.trim(t, 15 * 60_000) === 0) logs.delete(bucket);
   }, 60_000);
   sweep.unref?.();
+  // Reservations of calls that never settled (a bug, a hung stream) go back even if their user stays idle.
+  const reconcileAll = () => {
+    const t = now();
+    let expired = 0;
+    for (const quotaId of [...leases.keys()]) expired += expireLeases(quotaId, t, false);
+    return expired;
+  };
+  const leaseSweep = setInterval(reconcileAll, leaseSweepMs(leaseMs));
+  leaseSweep.unref?.();
 
   return {
     async admit(request: AdmitRequest): Promise<Admission> {
       const quotaId = await seed(request.userId, request.period.key);
       // From here to the return nothing awaits, so the check and the reservation are one atomic step.
       const t = now();
+      expireLeases(quotaId, t, true);
       const log = logFor(`key:${request.keyId}`);
       const count = log.trim(t, RATE_WINDOW_MS);
       const used = quotas.get(quotaId)!;
@@ -83,21 +121,30 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
         return { allowed: false, reason: "quota_exceeded", state: limitState(request, count, used, oldest), retryAfterSec: secondsUntil(request.period.end.getTime(), t) };
       }
       log.push(t);
-      if (request.countsQuota) quotas.set(quotaId, used + 1);
+      if (request.countsQuota) {
+        quotas.set(quotaId, used + 1);
+        let open = leases.get(quotaId);
+        if (!open) leases.set(quotaId, (open = new Map()));
+        open.set(request.callId, t + leaseMs);
+      }
       return { allowed: true, state: limitState(request, count + 1, request.countsQuota ? used + 1 : used, oldest) };
     },
     async settle(record, { refundQuota, periodKey }) {
-      const refund = () => {
-        const id = `${record.userId}:${periodKey}`;
-        const used = quotas.get(id);
-        if (used !== undefined) quotas.set(id, Math.max(0, used - 1));
-      };
-      if (refundQuota) refund();
+      const quotaId = `${record.userId}:${periodKey}`;
+      if (refundQuota || record.countsQuota) {
+        const open = leases.get(quotaId);
+        const live = open?.delete(record.id) ?? false;
+        if (open?.size === 0) leases.delete(quotaId);
+        // A live lease still holds the reservation; an expired one was given back already, so a charged
+        // call is counted again and a refund has nothing left to give.
+        if (refundQuota && live) addUsed(quotaId, -1);
+        if (!refundQuota && !live) addUsed(quotaId, 1);
+      }
       try {
         await options.persist(record);
       } catch (error) {
         // A call whose record could not be written is not charged: it answers 503 instead.
-        if (!refundQuota && record.countsQuota) refund();
+        if (!refundQuota && record.countsQuota) addUsed(quotaId, -1);
         throw error;
       }
     },
@@ -105,9 +152,13 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
       const id = await seed(userId, periodKey);
       return quotas.get(id)!;
     },
+    async reconcileLeases() {
+      return reconcileAll();
+    },
     async ping() {},
     async close() {
       clearInterval(sweep);
+      clearInterval(leaseSweep);
     },
   };
 }

@@ -2,36 +2,73 @@
 import { createBatcher } from "../lib/mod.ts";
 import { type RedisCommands, redisKeys, scriptRunner } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
-import { type Admission, type AdmitRequest, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
-import { ADMIT_SCRIPT, SETTLE_SCRIPT } from "./scripts.ts";
+import { type Admission, type AdmitRequest, DEFAULT_LEASE_MS, leaseSweepMs, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
+import { ADMIT_SCRIPT, RECONCILE_SCRIPT, SETTLE_SCRIPT } from "./scripts.ts";
 
 const QUOTA_TTL_SEC = 70 * 24 * 3600;
 
+/** A local copy of settled records (the usage journal), written alongside the Redis stream. */
+export interface RecordJournal {
+  append(json: string): Promise<void>;
+  void(id: string): Promise<void>;
+}
+
 /** Creates the Redis LimitStore: exact across any number of hub instances. */
-export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string }): LimitStore {
+export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string; leaseMs?: number; journal?: RecordJournal | null }): LimitStore {
   const names = redisKeys(options.prefix);
   const quotaKey = names.quota;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const admitScript = scriptRunner(redis, ADMIT_SCRIPT);
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
+  const reconcileScript = scriptRunner(redis, RECONCILE_SCRIPT);
 
   // Concurrent calls share round trips and script runs (group commit); each is decided as if alone.
   const admitOnce = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
     const keys: string[] = [];
-    const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC)];
+    const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs)];
     for (const { request, seed } of batch) {
-      keys.push(names.rate(request.keyId), quotaKey(request.userId, request.period.key));
-      args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed));
+      keys.push(names.rate(request.keyId), quotaKey(request.userId, request.period.key), names.lease(request.userId, request.period.key));
+      args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), request.callId);
     }
     const flat = (await admitScript(keys, args)) as number[];
     return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
   });
-  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; refund: boolean; periodKey: string }>) => {
+  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; json: string; refund: boolean; periodKey: string }>) => {
+    // A call holds a reservation if it is refunded or charged now.
+    const mode = (b: (typeof batch)[number]) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
     await settleScript(
-      [names.usageStream, ...batch.map((b) => quotaKey(b.record.userId, b.periodKey))],
-      [...batch.map((b) => (b.refund ? "1" : "0")), ...batch.map((b) => JSON.stringify(b.record))],
+      [names.usageStream, ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
+      [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
     );
     return batch.map(() => undefined);
   });
+
+  // Idle users' expired leases: lease keys are found by SCAN and reconciled per batch of keys.
+  const leasePrefix = names.lease(0, "").replace(/\{0\}:$/, "");
+  const quotaPrefix = quotaKey(0, "").replace(/\{0\}:$/, "");
+  const reconcileAll = async () => {
+    let total = 0;
+    let cursor = "0";
+    do {
+      const [next, found] = (await redis.send("SCAN", [cursor, "MATCH", `${leasePrefix.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", "1000"])) as [string, string[]];
+      cursor = String(next);
+      if (found.length > 0) {
+        const keys = found.flatMap((lease) => [lease, quotaPrefix + lease.slice(leasePrefix.length)]);
+        total += Number(await reconcileScript(keys, ["1000"]));
+      }
+    } while (cursor !== "0");
+    return total;
+  };
+  // Every instance runs the timer; one takes each round (the lock lives as long as a round's interval).
+  const sweepMs = leaseSweepMs(leaseMs);
+  const sweep = setInterval(async () => {
+    try {
+      if (await redis.send("SET", [names.leaseSweep, "1", "PX", String(sweepMs), "NX"])) await reconcileAll();
+    } catch {
+      // Redis is down: the next round tries again.
+    }
+  }, sweepMs);
+  sweep.unref?.();
 
   return {
     async admit(request: AdmitRequest): Promise<Admission> {
@@ -47,7 +84,18 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       return { allowed: true, state };
     },
     async settle(record: UsageRecord, { refundQuota, periodKey }) {
-      await settleBatch({ record, refund: refundQuota, periodKey });
+      const json = JSON.stringify(record);
+      // The journal write (one fdatasync per group) runs alongside the script, so it adds no round trip.
+      const journaled = options.journal?.append(json);
+      try {
+        await settleBatch({ record, json, refund: refundQuota, periodKey });
+      } catch (error) {
+        // Not in the stream, so the call answers 503 uncharged: the journal must not store it later.
+        await journaled;
+        await options.journal?.void(record.id);
+        throw error;
+      }
+      await journaled;
     },
     async quotaUsed(userId, periodKey) {
       const key = quotaKey(userId, periodKey);
@@ -57,10 +105,12 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       await redis.send("SET", [key, String(used), "EX", String(QUOTA_TTL_SEC), "NX"]);
       return Number((await redis.send("GET", [key])) ?? used);
     },
+    reconcileLeases: reconcileAll,
     async ping() {
       await redis.send("PING", []);
     },
     async close() {
+      clearInterval(sweep);
       redis.close();
     },
   };

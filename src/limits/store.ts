@@ -3,6 +3,8 @@ import type { UsageRecord } from "../usage/mod.ts";
 
 /** A per-key sliding-window rate limit plus the owner's monthly quota, decided in one step. */
 export interface AdmitRequest {
+  /** The call's id (its usage record's id): names its quota reservation until it settles. */
+  callId: string;
   keyId: number;
   userId: number;
   /** Requests per 60-second sliding window. */
@@ -34,11 +36,14 @@ export interface LimitStore {
   admit(request: AdmitRequest): Promise<Admission>;
   /**
    * Closes a call: its record becomes durable (it is the proof of the charge) and, when `refundQuota`,
-   * its reservation is given back, in one step.
+   * its reservation is given back, in one step. A call whose lease already expired was refunded by
+   * then: a refund does nothing more, and a charged call (`record.countsQuota`) is counted again.
    */
   settle(record: UsageRecord, options: { refundQuota: boolean; periodKey: string }): Promise<void>;
   /** Quota used by `userId` in the period, reservations included. */
   quotaUsed(userId: number, periodKey: string): Promise<number>;
+  /** Refunds every reservation whose lease expired (its call never settled: crash, hung stream); returns how many. */
+  reconcileLeases(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,6 +52,17 @@ export interface LimitStore {
 export type QuotaLoader = (userId: number, periodKey: string) => Promise<number>;
 
 export const RATE_WINDOW_MS = 60_000;
+
+/**
+ * How long a quota reservation may stay unsettled before it is given back: well above the longest call
+ * (upstream idle timeout 120 s by default, restarted on each chunk); a call settling later is counted again.
+ */
+export const DEFAULT_LEASE_MS = 15 * 60_000;
+
+/** How often each instance looks for expired leases of idle users. */
+export function leaseSweepMs(leaseMs: number): number {
+  return Math.max(50, Math.min(60_000, Math.floor(leaseMs / 2)));
+}
 
 /** The limit state after a decision: `count` calls in the window, `used` quota, the window's oldest call at `oldest` ms. */
 export function limitState(request: AdmitRequest, count: number, used: number, oldest: number): LimitHeaders {

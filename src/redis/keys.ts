@@ -6,6 +6,10 @@ export function redisKeys(prefix: string) {
     usageStream: `${prefix}:usage`,
     invalidation: `${prefix}:invalidate`,
     quota: (userId: number, periodKey: string) => `${prefix}:quota:{${userId}}:${periodKey}`,
+    /** A user's open quota reservations in a period (call id → lease deadline), in the quota's slot. */
+    lease: (userId: number, periodKey: string) => `${prefix}:lease:{${userId}}:${periodKey}`,
+    /** Taken by the instance that sweeps expired leases this round. */
+    leaseSweep: `${prefix}:lease-sweep`,
     rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
     throttleBucket: (bucket: string) => `${prefix}:attempts:{${bucket}}`,
     knownDevice: (key: string) => `${prefix}:known:{${key}}`,

@@ -1,4 +1,7 @@
 // Runs real hub processes for tests: its own port, its own environment, stopped or killed on demand.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface HubProcess {
   base: string;
@@ -8,20 +11,12 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
 
-/** Starts `bun src/main.ts` with `env` and waits until /health answers; a random port taken meanwhile is retried. */
-export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await spawnOn(20000 + Math.floor(Math.random() * 20000), env);
-    } catch (error) {
-      if (attempt >= 3 || !/in use/i.test(String((error as Error).message))) throw error;
-    }
-  }
-}
-
-async function spawnOn(port: number, env: Record<string, string>): Promise<HubProcess> {
+/** Starts `bun src/main.ts` with `env` (its own data directory unless `env` names one) and waits until /health answers. */
+export async function spawnHub(env: Record<string, string>, attempt = 1): Promise<HubProcess> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const dataDir = mkdtempSync(join(tmpdir(), "aihub-hub-"));
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -49,7 +44,10 @@ async function spawnOn(port: number, env: Record<string, string>): Promise<HubPr
   }
   proc.kill("SIGKILL");
   await proc.exited;
-  throw new Error(`hub did not start: ${await output()}`);
+  const said = await output();
+  // The random port was taken by another process on this machine: try another.
+  if (said.includes("EADDRINUSE") && attempt < 5 && !env.PORT) return await spawnHub(env, attempt + 1);
+  throw new Error(`hub did not start: ${said}`);
 }
 
 /** JSON POST/GET helper for a hub process. */

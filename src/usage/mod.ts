@@ -3,6 +3,8 @@ export { storableCost, storableText, tokenCount } from "./record.ts";
 export type { CallOutcomeKind, UsageRecord } from "./record.ts";
 export { startUsageFlusher } from "./flusher.ts";
 export type { UsageFlusher } from "./flusher.ts";
+export { openUsageJournal } from "./journal.ts";
+export type { UsageJournal } from "./journal.ts";
 export { createGroupCommitWriter } from "./group_commit.ts";
 export type { GroupCommitWriter } from "./group_commit.ts";
 export { storedQuotaUsed, writeUsageBatch } from "./store.ts";

@@ -1,0 +1,196 @@
+// The local usage journal (Redis mode): each settled record's JSON is appended to a file in the hub's data
+// directory before its response ends, so a record the Redis stream loses (Redis crashed before the flusher
+// moved it) still reaches the database. Segments rotate; a closed segment old enough that the flusher has
+// surely passed it is reconciled: the ids missing from usage_records are stored idempotently, then the
+// file is deleted. A hub replays segments a dead hub left behind when it starts.
+import { mkdirSync, readdirSync } from "node:fs";
+import { open, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/mod.ts";
+import { createBatcher } from "../lib/mod.ts";
+import type { Logger } from "../log.ts";
+import { writeUsageBatch } from "./store.ts";
+
+export interface UsageJournal {
+  /** Resolves once `json` (a settled record) is on disk; never rejects (a disk error is logged). */
+  append(json: string): Promise<void>;
+  /** Marks a journaled record void: its settle failed, so its call was answered 503 and is not charged. */
+  void(id: string): Promise<void>;
+  /** Closes the open segment and reconciles every closed one now (tests, shutdown); returns records stored. */
+  reconcileNow(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface UsageJournalOptions {
+  log: Logger;
+  /** How long a closed segment waits before it is reconciled; segments also rotate every fifth of it (≤ 60 s). */
+  reconcileAfterMs?: number;
+}
+
+interface Segment {
+  path: string;
+  closedAt: number;
+}
+
+const SEGMENT = /^usage-(\d+)-[a-z0-9]+-\d+\.jsonl$/;
+const MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Opens the journal in `dir` (created if missing) and starts its rotate-and-reconcile timer. */
+export async function openUsageJournal(dir: string, db: Db, options: UsageJournalOptions): Promise<UsageJournal> {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new Error(`Cannot open the usage journal in ${dir}: ${(error as Error).message}. Set DATA_DIR to a writable directory, or USAGE_JOURNAL=off.`);
+  }
+  const { log } = options;
+  const reconcileAfterMs = options.reconcileAfterMs ?? 5 * 60_000;
+  const rotateMs = Math.min(60_000, Math.max(20, Math.floor(reconcileAfterMs / 5)));
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const closed: Segment[] = [];
+  // Segments of hubs no longer alive (this process's pid too: a restart in a container reuses pid 1).
+  for (const name of readdirSync(dir)) {
+    const pid = Number(SEGMENT.exec(name)?.[1] ?? 0);
+    if (pid && (pid === process.pid || !isAlive(pid))) closed.push({ path: join(dir, name), closedAt: 0 });
+  }
+  let seq = 0;
+  let current: { path: string; handle: Awaited<ReturnType<typeof open>>; openedAt: number; bytes: number } | null = null;
+  let lastError = 0;
+  const warn = (message: string, error: unknown) => {
+    if (Date.now() - lastError > 5_000) log.error(message, { error });
+    lastError = Date.now();
+  };
+
+  // Writes, rotations and reconciliation of the open segment run one at a time.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn);
+    chain = next.catch(() => {});
+    return next;
+  };
+
+  const rotate = async () => {
+    if (!current) return;
+    const done = current;
+    current = null;
+    await done.handle.close();
+    closed.push({ path: done.path, closedAt: Date.now() });
+  };
+
+  // Group commit: whatever queued while the previous write ran goes in one write and one fdatasync.
+  const writeLines = createBatcher(async (lines: string[]) => {
+    await serial(async () => {
+      if (current && (Date.now() - current.openedAt > rotateMs || current.bytes > MAX_SEGMENT_BYTES)) await rotate();
+      if (!current) {
+        const path = join(dir, `usage-${process.pid}-${run}-${seq++}.jsonl`);
+        current = { path, handle: await open(path, "a"), openedAt: Date.now(), bytes: 0 };
+      }
+      const text = `${lines.join("\n")}\n`;
+      await current.handle.write(text);
+      await current.handle.datasync();
+      current.bytes += text.length;
+    });
+    return lines.map(() => undefined);
+  }, 1000);
+  const append = (line: string) => writeLines(line).catch((error) => warn("usage journal write failed; records rely on the Redis stream alone", error));
+
+  /** Stores the records of `path` that usage_records lacks (voided ones excepted), then deletes the file. */
+  const reconcile = async (path: string): Promise<number> => {
+    const byId = new Map<string, string>();
+    const voided = new Set<string>();
+    for (const line of (await readFile(path, "utf8")).split("\n")) {
+      if (!line) continue;
+      try {
+        const parsed = JSON.parse(line) as { id?: string; void?: string };
+        if (parsed.void) voided.add(parsed.void);
+        else if (parsed.id) byId.set(parsed.id, line);
+      } catch {
+        // A torn last line: its write never completed, so its response never ended.
+      }
+    }
+    for (const id of voided) byId.delete(id);
+    const ids = [...byId.keys()];
+    let stored = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const rows = await db.execute(sql`select id from usage_records where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
+      const present = new Set(((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => r.id));
+      const missing = chunk.filter((id) => !present.has(id)).map((id) => byId.get(id)!);
+      if (missing.length === 0) continue;
+      try {
+        await writeUsageBatch(db, missing);
+      } catch (error) {
+        await db.execute(sql`select 1`).catch(() => {
+          throw error;
+        });
+        // The database answers but refuses a record: store the rest, log the refused one and set it aside.
+        for (const line of missing) await writeUsageBatch(db, [line]).catch((single) => log.error("journaled usage record refused by the database; set aside", { error: single, record: line.slice(0, 500) }));
+      }
+      stored += missing.length;
+    }
+    if (stored > 0) log.warn("usage records recovered from the journal", { stored, segment: path });
+    await unlink(path);
+    return stored;
+  };
+
+  // One reconciliation at a time (the timer's and a shutdown's must not both take a segment).
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcileDue = (all: boolean): Promise<number> => {
+    const next = reconciling.then(() => reconcileSegments(all));
+    reconciling = next.catch(() => {});
+    return next;
+  };
+  const reconcileSegments = async (all: boolean) => {
+    let stored = 0;
+    const now = Date.now();
+    for (const segment of [...closed]) {
+      if (!all && now - segment.closedAt < reconcileAfterMs) continue;
+      stored += await reconcile(segment.path);
+      closed.splice(closed.indexOf(segment), 1);
+    }
+    return stored;
+  };
+
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await serial(async () => {
+        if (current && Date.now() - current.openedAt > rotateMs) await rotate();
+      });
+      await reconcileDue(false);
+    } catch (error) {
+      warn("usage journal reconcile failed; will retry", error);
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(tick, rotateMs);
+  timer.unref?.();
+  void tick();
+
+  return {
+    append,
+    void: (id) => append(JSON.stringify({ void: id })),
+    async reconcileNow() {
+      await serial(rotate);
+      return await reconcileDue(true);
+    },
+    async close() {
+      clearInterval(timer);
+      await serial(rotate);
+      // A clean stop leaves nothing behind when the database answers; otherwise the next start replays it.
+      await reconcileDue(true).catch((error) => warn("usage journal reconcile at shutdown failed; the next start replays it", error));
+    },
+  };
+}

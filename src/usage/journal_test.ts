@@ -1,0 +1,123 @@
+// A Redis crash without persistence loses the usage stream; the hub's local journal still brings every
+// delivered call's record into PostgreSQL.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inArray } from "drizzle-orm";
+import { openPostgres } from "../db/mod.ts";
+import { apiKeys, usageRecords, users } from "../db/schema/mod.ts";
+import { createLogger } from "../log.ts";
+import { quotaPeriod } from "../plans/mod.ts";
+import { freshPostgresUrl, testDatabase } from "../testing/databases.ts";
+import { type FakeUpstream, startFakeUpstream } from "../testing/fake_upstream.ts";
+import { TEST_JWT_SECRET } from "../testing/harness.ts";
+import { call, type HubProcess, spawnHub } from "../testing/process.ts";
+import { openUsageJournal } from "./journal.ts";
+import type { UsageRecord } from "./record.ts";
+import { writeUsageBatch } from "./store.ts";
+
+/** A private redis-server without persistence (never the shared one): a SIGKILL loses everything it held. */
+async function startRedis(port: number, dir: string) {
+  const proc = Bun.spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdout: "ignore", stderr: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const pong = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then((s) => (s.end(), true), () => false);
+    if (pong) return proc;
+    await Bun.sleep(50);
+  }
+  proc.kill("SIGKILL");
+  throw new Error(`redis-server did not start on port ${port}`);
+}
+
+let upstream: FakeUpstream;
+let redis: ReturnType<typeof Bun.spawn> | null = null;
+let hub: HubProcess | null = null;
+const dir = mkdtempSync(join(tmpdir(), "aihub-redis-"));
+beforeAll(() => {
+  upstream = startFakeUpstream({ record: false });
+});
+afterAll(async () => {
+  if (hub?.proc.exitCode === null) await hub.stop("SIGKILL");
+  redis?.kill("SIGKILL");
+  await redis?.exited;
+  await upstream.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("records of delivered calls reach PostgreSQL although Redis crashed, empty, before the flusher ran", async () => {
+  const port = 41000 + Math.floor(Math.random() * 8000);
+  redis = await startRedis(port, dir);
+  const databaseUrl = await freshPostgresUrl();
+  hub = await spawnHub({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+    JWT_SECRET: TEST_JWT_SECRET,
+    UPSTREAM_BASE_URL: upstream.url,
+    UPSTREAM_MODELS: "fake-model",
+    // The flusher stores its first batch, then pauses for ten minutes: the rest wait in the stream.
+    USAGE_FLUSH_PAUSE_MS: "600000",
+    USAGE_JOURNAL_RECONCILE_MS: "3000",
+  });
+  const base = hub.base;
+  const email = `journal${Math.random().toString(36).slice(2)}@example.com`;
+  const { access_token: token } = await (await call(base, "/api/v1/auth/register", { json: { email, password: "journal-test-password" } })).json() as { access_token: string };
+  const { key } = await (await call(base, "/api/v1/developer/api-keys", { token, json: { name: "journal" } })).json() as { key: string };
+  const chat = (stream: boolean) => ({ model: "fake-model", messages: [{ role: "user", content: "hi" }], stream });
+  await (await call(base, "/v1/chat/completions", { token: key, json: chat(false) })).text();
+  await Bun.sleep(300);
+
+  const delivered: string[] = [];
+  await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+    const r = await call(base, "/v1/chat/completions", { token: key, json: chat(i % 2 === 0) });
+    const text = await r.text();
+    if (r.status === 200 && (i % 2 === 1 || text.trimEnd().endsWith("data: [DONE]"))) delivered.push(r.headers.get("x-request-id")!);
+  }));
+  expect(delivered).toHaveLength(40);
+
+  const db = await openPostgres(databaseUrl, { max: 1 });
+  try {
+    const storedIds = async () => new Set((await db.db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, delivered))).map((r) => r.id));
+    // Unflushed: they sit in the Redis stream (and the journal) only.
+    expect((await storedIds()).size).toBeLessThan(delivered.length);
+    redis.kill("SIGKILL");
+    await redis.exited;
+    redis = await startRedis(port, dir);
+
+    let stored = await storedIds();
+    for (let i = 0; i < 60 && stored.size < delivered.length; i++) {
+      await Bun.sleep(250);
+      stored = await storedIds();
+    }
+    expect(delivered.filter((id) => !stored.has(id))).toEqual([]);
+  } finally {
+    await db.close();
+  }
+}, 60_000);
+
+test("openUsageJournal() replays a dead hub's segment: stores what the database lacks, skips voided records and a torn line, deletes the file", async () => {
+  const { db } = await testDatabase("postgres");
+  const journalDir = mkdtempSync(join(tmpdir(), "aihub-journal-"));
+  const [user] = await db.insert(users).values({ email: `journal${crypto.randomUUID()}@example.com`, passwordHash: "x" }).returning({ id: users.id });
+  const [key] = await db.insert(apiKeys).values({ userId: user!.id, keyHash: crypto.randomUUID().replaceAll("-", ""), keyPrefix: "ai-hub-test", name: "journal" }).returning({ id: apiKeys.id });
+  const record = (): UsageRecord => ({
+    id: crypto.randomUUID(), userId: user!.id, apiKeyId: key!.id, endpoint: "/v1/chat/completions", model: "m", upstream: "u", status: 200, outcome: "ok",
+    countsQuota: true, promptTokens: 1, completionTokens: 1, tokensEstimated: false, cost: 0, latencyMs: 1, ttfbMs: 1, stream: false, error: null, createdAt: new Date().toISOString(), quotaPeriod: quotaPeriod().key,
+  });
+  const [missing, present, voided, appended] = [record(), record(), record(), record()];
+  await writeUsageBatch(db, [present]);
+  // pid 4194305 is above Linux's pid_max: that hub is surely dead.
+  const lines = [missing, present, voided].map((r) => JSON.stringify(r)).concat(JSON.stringify({ void: voided.id }), `{"id":"${crypto.randomUUID()}","userId`);
+  writeFileSync(join(journalDir, "usage-4194305-dead-0.jsonl"), lines.join("\n"));
+  const journal = await openUsageJournal(journalDir, db, { log: createLogger("silent"), reconcileAfterMs: 60_000 });
+  try {
+    await journal.append(JSON.stringify(appended));
+    await journal.reconcileNow();
+    const ids = [missing, present, voided, appended].map((r) => r.id);
+    const stored = new Set((await db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, ids))).map((r) => r.id));
+    expect([...stored].sort()).toEqual([missing.id, present.id, appended.id].sort());
+    expect(readdirSync(journalDir)).toEqual([]);
+  } finally {
+    await journal.close();
+    rmSync(journalDir, { recursive: true, force: true });
+  }
+});
