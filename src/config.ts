@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -50,8 +51,8 @@ export interface Config {
   /** How long a usage record may sit unacknowledged (its instance died) before another instance stores it. */
   usageClaimIdleMs: number;
   secureCookies: boolean;
-  /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
-  trustProxy: boolean;
+  /** Whose X-Forwarded-For entries name the client: nobody, the last N hops, or proxies in given ranges. */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +198,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const chosenDefault = defaultModel ?? allModels[0]!.id;
   if (!allModels.some((m) => m.id === chosenDefault)) throw new ConfigError(`DEFAULT_MODEL "${chosenDefault}" is not in the model catalog (${allModels.map((m) => m.id).join(", ")})`);
 
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY ${(error as Error).message}`);
+  }
+
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
@@ -219,6 +227,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyCacheTtlMs: intFrom(env, "KEY_CACHE_TTL_MS", 5_000, 0, 600_000),
     usageClaimIdleMs: intFrom(env, "USAGE_CLAIM_IDLE_MS", 15_000, 100, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
-    trustProxy: env.TRUST_PROXY === "true",
+    trustProxy,
   });
 }

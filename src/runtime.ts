@@ -1,6 +1,7 @@
 // Opens everything the app depends on (database, Redis, limits, usage pipeline) and closes it in order.
 import { hostname } from "node:os";
 import type { Config } from "./config.ts";
+import { clientAddress } from "./http/client_address.ts";
 import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
 import { createKeyVerifier } from "./keys/mod.ts";
 import { connectFastRedis, connectRedis, createMemoryLimitStore, createRedisLimitStore, type LimitStore, type Redis, redisKeys } from "./limits/mod.ts";
@@ -77,13 +78,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     keys,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
-    clientAddress: (request, server) => {
-      if (config.trustProxy) {
-        const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-        if (forwarded) return forwarded;
-      }
-      return server?.requestIP(request)?.address ?? "unknown";
-    },
+    clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
   };
 
   return {
