@@ -4,6 +4,7 @@ import type { AppDeps } from "../app.ts";
 import { accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
 import { HttpError } from "../http/errors.ts";
+import { plainHost, requestPath } from "../http/request_path.ts";
 import { createApiKey, isExpired, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
 import { runChat } from "../chat/mod.ts";
 import { findModel } from "../chat/catalog.ts";
@@ -81,7 +82,7 @@ export function consoleRoutes(deps: AppDeps) {
         t: translator(lang),
         lang,
         csrf,
-        path: new URL(request.url).pathname,
+        path: requestPath(request),
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
       };
       return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrfCookie: csrf };
@@ -220,8 +221,9 @@ export function consoleRoutes(deps: AppDeps) {
       }
     })
     .get("/reference", ({ page, request }) => {
-      const url = new URL(request.url);
-      return htmlResponse(ReferencePage({ ctx: page, baseUrl: `${url.protocol}//${url.host}`, models: config.models.map((m) => m.id) }) as string);
+      // Only a plain host name makes it into the page's examples; anything else reads as localhost.
+      const baseUrl = `http://${plainHost(request) ?? `localhost:${config.port}`}`;
+      return htmlResponse(ReferencePage({ ctx: page, baseUrl, models: config.models.map((m) => m.id) }) as string);
     });
 
   /** Logs in the user `getUser` returns (a session cookie, then the dashboard), or shows the form with its errors. */

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
 import { errorResponse, HttpError } from "./errors.ts";
+import { requestPath } from "./request_path.ts";
 
 /** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
 export const PAGE_SECURITY_HEADERS = {
@@ -26,6 +27,18 @@ export function validationError(error: { all?: Array<{ path?: string; summary?: 
   return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
 }
 
+/**
+ * For Bun.serve's `error` option: the answer when even the error hook failed. The path is unknown there, so the
+ * body carries both shapes ({detail} and OpenAI's {error}); never Bun's development page with its stack trace.
+ */
+export function lastResortResponse(): Response {
+  const message = "Internal server error";
+  return new Response(JSON.stringify({ detail: message, error: { message, type: "server_error", code: "internal_error", param: null } }), {
+    status: 500,
+    headers: { "content-type": "application/json", "x-request-id": Bun.randomUUIDv7(), "x-content-type-options": "nosniff" },
+  });
+}
+
 /** Request ids, capped body parsing and error mapping, applied to every route. */
 export function httpPlugin(log: Logger) {
   return new Elysia({ name: "http" })
@@ -36,8 +49,10 @@ export function httpPlugin(log: Logger) {
       set.headers["x-content-type-options"] = "nosniff";
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
-      // Paths and statuses only: headers and bodies may carry secrets.
-      if (log.enabled("debug")) log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
+      // Paths and statuses only: headers and bodies may carry secrets. A throw here would end the process: none may escape.
+      try {
+        if (log.enabled("debug")) log.debug("request", { method: request.method, path: requestPath(request), status: set.status, request_id: set.headers["x-request-id"] });
+      } catch {}
     })
     .onParse({ as: "global" }, async ({ request, contentType, path }) => {
       // Routes that read their own body after authenticating (so a bad body is still a metered call).
@@ -47,7 +62,7 @@ export function httpPlugin(log: Logger) {
       return await readJsonBody(request, { allowEmpty: !contentType });
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
-      const path = new URL(request.url).pathname;
+      const path = requestPath(request);
       const headers = { "x-request-id": String(set.headers["x-request-id"] ?? crypto.randomUUID()) };
       let mapped: HttpError;
       if (error instanceof HttpError) mapped = error;
