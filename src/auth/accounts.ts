@@ -1,6 +1,7 @@
 // Account services: register, log in, and the user view of CONTRACT.md. No HTTP in here.
 import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
+import { CONTROL_CHARACTER_PROBLEM, hasControlCharacters } from "../http/text.ts";
 import type { LimitStore } from "../limits/mod.ts";
 import { quotaPeriod } from "../plans/mod.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
@@ -23,7 +24,7 @@ export interface UserView {
 
 /** Throws 422 unless `email` looks like an address. */
 export function assertEmail(email: string): void {
-  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255) {
+  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255 || hasControlCharacters(email)) {
     throw new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" });
   }
 }
@@ -41,6 +42,7 @@ export async function registerUser(db: Db, input: { email: string; password: str
   assertPassword(input.password);
   const fullName = input.fullName?.trim() || null;
   if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
+  if (fullName !== null && hasControlCharacters(fullName)) throw new HttpError("validation", `Invalid field 'full_name': ${CONTROL_CHARACTER_PROBLEM}`, { param: "full_name" });
   if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
   const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, cost), fullName });
   if (!user) throw new HttpError("bad_request", "Email already registered");
@@ -59,6 +61,7 @@ function dummyHash(cost: PasswordCost): Promise<string> {
 }
 
 export async function authenticate(db: Db, limits: LimitStore, input: { email: string; password: string; address: string }, cost: PasswordCost = {}): Promise<User> {
+  if (hasControlCharacters(input.email)) throw new HttpError("validation", `Invalid field 'email': ${CONTROL_CHARACTER_PROBLEM}`, { param: "email" });
   const email = normalizeEmail(input.email);
   await assertLoginAllowed(limits, email, input.address);
   const user = await findUserByEmail(db, email);

@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { requestPath } from "./request_path.ts";
+import { breaksTextPattern, CONTROL_CHARACTER_PROBLEM } from "./text.ts";
 
 /** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
 export const PAGE_SECURITY_HEADERS = {
@@ -19,11 +20,12 @@ export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/api/v1/dev
 export const DEFERRED_BODY = Object.freeze({ deferred: true });
 
 /** Turns an Elysia validation error into a 422 naming the first bad field. */
-export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown }> }): HttpError {
+export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown; schema?: { pattern?: unknown; anyOf?: Array<{ pattern?: unknown }> } }> }): HttpError {
   const first = error.all?.[0];
   const field = (first?.path ?? "").replace(/^\//, "").replaceAll("/", ".") || "body";
   if (first?.message === "Unexpected property") return new HttpError("validation", `Unknown field '${field}'`, { param: field });
   if (first?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
+  if (breaksTextPattern(first?.schema, first?.value)) return new HttpError("validation", `Invalid field '${field}': ${CONTROL_CHARACTER_PROBLEM}`, { param: field });
   return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
 }
 
