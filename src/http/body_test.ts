@@ -74,6 +74,15 @@ for (const backend of BACKENDS) {
       }
     }
 
+    test("the chat routes read their own body with a trailing slash too (never read twice: a 500)", async () => {
+      for (const path of ["/v1/chat/completions/", "/api/v1/developer/chat/"]) {
+        const json = path.startsWith("/v1/") ? { model: "demo", messages: [{ role: "user", content: "hi" }] } : { message: "hi", stream: false };
+        const response = await hub.request(path, { method: "POST", json, token: key });
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+    });
+
     test("a 100,000-element array to login is a 400 naming the element limit", async () => {
       const response = await hub.request("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: `[${Array(100_000).fill(0).join(",")}]` });
       expect(response.status).toBe(400);

@@ -58,7 +58,8 @@ export function httpPlugin(log: Logger) {
     })
     .onParse({ as: "global" }, async ({ request, contentType, path }) => {
       // Routes that read their own body after authenticating (so a bad body is still a metered call).
-      if (DEFERRED_BODY_PATHS.has(path)) return DEFERRED_BODY;
+      // The router also matches these paths with a trailing slash: so must this check, or the body is read twice.
+      if (DEFERRED_BODY_PATHS.has(path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") : path)) return DEFERRED_BODY;
       if (contentType.startsWith("application/x-www-form-urlencoded")) return await readFormBody(request);
       // A body-less POST (logout, revoke) usually carries no content type: nothing to parse.
       return await readJsonBody(request, { allowEmpty: !contentType });
