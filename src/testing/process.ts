@@ -7,8 +7,18 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
 
-/** Starts `bun src/main.ts` with `env` and waits until /health answers. */
+/** Starts `bun src/main.ts` with `env` and waits until /health answers; tries another port when the random one is taken. */
 export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnHubOnce(env);
+    } catch (error) {
+      if (attempt >= 3 || !String((error as Error).message).includes("EADDRINUSE")) throw error;
+    }
+  }
+}
+
+async function spawnHubOnce(env: Record<string, string>): Promise<HubProcess> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...env },
