@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -57,8 +58,8 @@ export interface Config {
   /** The flusher's pause after a part-full batch (bigger batches); tests lengthen it to hold records in Redis. */
   usageFlushPauseMs: number;
   secureCookies: boolean;
-  /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
-  trustProxy: boolean;
+  /** Whose X-Forwarded-For entries name the client: nobody, the last N hops, or proxies in given ranges. */
+  trustProxy: TrustProxy;
   /** Registration attempts (that pass validation) allowed per client address per hour. */
   registrationsPerHourPerAddress: number;
   /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
@@ -217,6 +218,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const chosenDefault = defaultModel ?? allModels[0]!.id;
   if (!allModels.some((m) => m.id === chosenDefault)) throw new ConfigError(`DEFAULT_MODEL "${chosenDefault}" is not in the model catalog (${allModels.map((m) => m.id).join(", ")})`);
 
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY ${(error as Error).message}`);
+  }
+
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
@@ -242,7 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageJournalReconcileMs: intFrom(env, "USAGE_JOURNAL_RECONCILE_MS", 5 * 60_000, 100, 24 * 3_600_000),
     usageFlushPauseMs: intFrom(env, "USAGE_FLUSH_PAUSE_MS", 200, 0, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
-    trustProxy: env.TRUST_PROXY === "true",
+    trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
   });

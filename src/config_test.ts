@@ -99,3 +99,14 @@ describe("loadConfig()", () => {
     expect(config.models.map((m) => [m.id, m.inputPrice, m.outputPrice])).toEqual([["a", 0.15, 0.6], ["b", 0.15, 0.6]]);
   });
 });
+
+describe("loadConfig() TRUST_PROXY", () => {
+  test("accepts true, a hop count or proxy CIDRs, and explains anything else", () => {
+    expect(loadConfig({ DATA_DIR: dir() }).trustProxy).toEqual({ kind: "none" });
+    expect(loadConfig({ DATA_DIR: dir(), TRUST_PROXY: "true" }).trustProxy).toEqual({ kind: "hops", hops: 1 });
+    expect(loadConfig({ DATA_DIR: dir(), TRUST_PROXY: "2" }).trustProxy).toEqual({ kind: "hops", hops: 2 });
+    expect(loadConfig({ DATA_DIR: dir(), TRUST_PROXY: "10.0.0.0/8" }).trustProxy.kind).toBe("ranges");
+    expect(() => loadConfig({ DATA_DIR: dir(), TRUST_PROXY: "on" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir(), TRUST_PROXY: "on" })).toThrow(/^TRUST_PROXY must be true, false, a number of proxy hops/);
+  });
+});

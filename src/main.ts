@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { lastResortResponse } from "./http/mod.ts";
 import { createLogger } from "./log.ts";
 import { openRuntime } from "./runtime.ts";
 
@@ -46,7 +47,18 @@ async function main(): Promise<void> {
   // PGlite's first initialisation leaves hundreds of MB of garbage behind: collect it before serving.
   Bun.gc(true);
   const app = createApp(runtime.deps);
-  app.listen({ port: config.port, hostname: config.host, idleTimeout: 255, maxRequestBodySize: 8 * 1024 * 1024 });
+  // Never Bun's development error page (it shows stack traces and file paths), whatever NODE_ENV says.
+  app.listen({
+    port: config.port,
+    hostname: config.host,
+    idleTimeout: 255,
+    maxRequestBodySize: 8 * 1024 * 1024,
+    development: false,
+    error: (error) => {
+      log.error("unhandled error outside the error hook", { error });
+      return lastResortResponse();
+    },
+  });
   const port = app.server?.port ?? config.port;
   log.info("AI Hub is listening", {
     url: `http://localhost:${port}`,

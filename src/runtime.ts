@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { AuthDeps } from "./auth/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
+import { clientAddress } from "./http/client_address.ts";
 import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
 import type { GatewayDeps } from "./gateway/mod.ts";
 import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
@@ -107,13 +108,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     keys,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
-    clientAddress: (request, server) => {
-      if (config.trustProxy) {
-        const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-        if (forwarded) return forwarded;
-      }
-      return server?.requestIP(request)?.address ?? "unknown";
-    },
+    clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
   };
 
   return {

@@ -1,6 +1,7 @@
 // Account services: register, log in, and the user view of CONTRACT.md. No HTTP in here.
 import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
+import { CONTROL_CHARACTER_PROBLEM, hasControlCharacters } from "../http/text.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
 import type { ThrottleStore } from "../throttle/mod.ts";
@@ -23,7 +24,7 @@ export interface UserView {
 
 /** Throws 422 unless `email` looks like an address. */
 export function assertEmail(email: string): void {
-  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255) {
+  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255 || hasControlCharacters(email)) {
     throw new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" });
   }
 }
@@ -55,6 +56,7 @@ export async function registerUser(
   if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
   const gate = await beginRegistration(options.throttle, input.address, options.registrationsPerHour);
   if (!gate.allowed) throw tooMany("Too many registrations from this address.", gate.retryAfterSec);
+  if (fullName !== null && hasControlCharacters(fullName)) throw new HttpError("validation", `Invalid field 'full_name': ${CONTROL_CHARACTER_PROBLEM}`, { param: "full_name" });
   if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
   const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName });
   if (!user) throw new HttpError("bad_request", "Email already registered");
@@ -73,6 +75,7 @@ function dummyHash(cost: PasswordCost): Promise<string> {
 
 /** Checks credentials under the login throttle (login_policy.ts); throws 401 or 429, or 403 for a disabled account. */
 export async function authenticate(db: Db, input: { email: string; password: string; address: string }, options: { cost?: PasswordCost; throttle: ThrottleStore }): Promise<User> {
+  if (hasControlCharacters(input.email)) throw new HttpError("validation", `Invalid field 'email': ${CONTROL_CHARACTER_PROBLEM}`, { param: "email" });
   const email = normalizeEmail(input.email);
   // Reserved before the password is checked, so concurrent guesses cannot all pass a check made before any failed.
   const gate = await beginLogin(options.throttle, email, input.address);

@@ -26,10 +26,11 @@ describe("the console in Firefox", () => {
     });
   }, 90_000);
 
+  // Closing Firefox can take more than the default 5 s hook timeout on a loaded machine.
   afterAll(async () => {
     await browser?.close();
     await hub?.stop();
-  });
+  }, 30_000);
 
   test("register → create a key → the secret works → revoke → 401, with names escaped", async () => {
     const page = await browser.newPage();

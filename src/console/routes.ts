@@ -8,6 +8,7 @@ import { createApiKey, isExpired, type KeysDeps, listApiKeys, revokeApiKey, type
 import { parseSeedChat } from "../chat/mod.ts";
 import { type GatewayDeps, runCall, seedChatPlan, startCall } from "../gateway/mod.ts";
 import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory } from "../usage/mod.ts";
+import { plainHost, requestPath } from "../http/request_path.ts";
 import { AuthForm, AuthPage } from "../../views/pages/auth.tsx";
 import { DashboardPage } from "../../views/pages/dashboard.tsx";
 import { ConfirmRevokePage, KeysPage } from "../../views/pages/keys.tsx";
@@ -51,7 +52,7 @@ function optionalInt(value: unknown, field: string): number | null {
 }
 
 /** What the console needs: the accounts, keys and gateway features' deps, and whether cookies are Secure. */
-export type ConsoleDeps = AuthDeps & KeysDeps & GatewayDeps & { config: { readonly secureCookies: boolean; readonly publicOrigin: string | null } };
+export type ConsoleDeps = AuthDeps & KeysDeps & GatewayDeps & { config: { readonly secureCookies: boolean; readonly publicOrigin: string | null; readonly port: number } };
 
 /** The console routes. */
 export function consoleRoutes(deps: ConsoleDeps) {
@@ -86,7 +87,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
         t: translator(lang),
         lang,
         csrf,
-        path: new URL(request.url).pathname,
+        path: requestPath(request),
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
       };
       return { page: ctx, user, sessionId, htmx: isHtmx(headers), csrf };
@@ -229,8 +230,9 @@ export function consoleRoutes(deps: ConsoleDeps) {
       }
     })
     .get("/reference", ({ page, request }) => {
-      const url = new URL(request.url);
-      return htmlResponse(ReferencePage({ ctx: page, baseUrl: `${url.protocol}//${url.host}`, models: config.models.map((m) => m.id) }) as string);
+      // Only a plain host name makes it into the page's examples; anything else reads as localhost.
+      const baseUrl = config.publicOrigin ?? `http://${plainHost(request) ?? `localhost:${config.port}`}`;
+      return htmlResponse(ReferencePage({ ctx: page, baseUrl, models: config.models.map((m) => m.id) }) as string);
     });
 
   /** Logs in the user `getUser` returns (a session cookie, then the dashboard), or shows the form with its errors. */

@@ -3,19 +3,20 @@ import { Elysia } from "elysia";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const FILES: Record<string, { path: string; type: string }> = {
+// A Map, not an object: "/static/__proto__" or "/static/constructor" must find nothing, not Object.prototype.
+const FILES = new Map<string, { path: string; type: string }>(Object.entries({
   "htmx.min.js": { path: `${ROOT}node_modules/htmx.org/dist/htmx.min.js`, type: "text/javascript; charset=utf-8" },
   "app.js": { path: `${ROOT}static/app.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${ROOT}static/app.css`, type: "text/css; charset=utf-8" },
   "swagger-init.js": { path: `${ROOT}static/swagger-init.js`, type: "text/javascript; charset=utf-8" },
   "swagger-ui.css": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui.css`, type: "text/css; charset=utf-8" },
   "swagger-ui-bundle.js": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui-bundle.js`, type: "text/javascript; charset=utf-8" },
-};
+}));
 
 /** GET /static/:file for the known files only. */
 export function staticRoutes() {
   return new Elysia().get("/static/:file", async ({ params }) => {
-    const entry = FILES[params.file];
+    const entry = FILES.get(params.file);
     const file = entry ? Bun.file(entry.path) : null;
     if (!entry || !file || !(await file.exists())) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
     return new Response(file, { headers: { "content-type": entry.type, "cache-control": "public, max-age=3600" } });

@@ -2,6 +2,46 @@
 import { HttpError } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** JSON bodies nested deeper than this are refused before parsing. */
+export const MAX_JSON_DEPTH = 32;
+/** JSON bodies with more array items plus object members than this, in all, are refused before parsing. */
+export const MAX_JSON_ELEMENTS = 10_000;
+
+const QUOTE = 34, BACKSLASH = 92, COMMA = 44, OPEN_ARRAY = 91, CLOSE_ARRAY = 93, OPEN_OBJECT = 123, CLOSE_OBJECT = 125;
+
+/**
+ * Refuses JSON text nested deeper than MAX_JSON_DEPTH or holding more than MAX_JSON_ELEMENTS elements, in one linear
+ * pass with no recursion, so a hostile body costs O(n) before JSON.parse and schema validation ever walk it.
+ * Malformed text is left for JSON.parse to report.
+ */
+export function checkJsonShape(text: string, limits: { depth?: number; elements?: number } = {}): void {
+  const maxDepth = limits.depth ?? MAX_JSON_DEPTH;
+  const maxElements = limits.elements ?? MAX_JSON_ELEMENTS;
+  let depth = 0;
+  // Each container and each comma outside strings stands for (at most) one element: an upper bound, never an undercount.
+  let elements = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      if (++depth > maxDepth) throw new HttpError("invalid_json", `Request body is nested deeper than ${maxDepth} levels`);
+      if (++elements > maxElements) throw tooManyElements(maxElements);
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+      depth--;
+    } else if (c === COMMA) {
+      if (++elements > maxElements) throw tooManyElements(maxElements);
+    }
+  }
+}
+
+function tooManyElements(max: number): HttpError {
+  return new HttpError("invalid_json", `Request body has more than ${max.toLocaleString("en-US")} array items and object members in all`);
+}
 
 /** Reads the body as text, refusing more than `limit` bytes (checked while streaming, not only by Content-Length). */
 export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
@@ -32,6 +72,7 @@ export async function readJsonBody(request: Request, options: { limit?: number; 
   const text = await readBodyText(request, options.limit ?? MAX_BODY_BYTES);
   if (text.trim() === "" && options.allowEmpty) return undefined;
   if (text.trim() === "") throw new HttpError("invalid_json", "Request body is empty: expected a JSON object");
+  checkJsonShape(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -4,6 +4,8 @@ import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
 import { DATABASE_UNAVAILABLE, errorPage, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
+import { requestPath } from "./request_path.ts";
+import { breaksTextPattern, CONTROL_CHARACTER_PROBLEM } from "./text.ts";
 
 /** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
 export const PAGE_SECURITY_HEADERS = {
@@ -19,11 +21,12 @@ export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/api/v1/dev
 export const DEFERRED_BODY = Object.freeze({ deferred: true });
 
 /** Turns an Elysia validation error into a 422 naming the first bad field. */
-export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown }> }): HttpError {
+export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown; schema?: { pattern?: unknown; anyOf?: Array<{ pattern?: unknown }> } }> }): HttpError {
   const first = error.all?.[0];
   const field = (first?.path ?? "").replace(/^\//, "").replaceAll("/", ".") || "body";
   if (first?.message === "Unexpected property") return new HttpError("validation", `Unknown field '${field}'`, { param: field });
   if (first?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
+  if (breaksTextPattern(first?.schema, first?.value)) return new HttpError("validation", `Invalid field '${field}': ${CONTROL_CHARACTER_PROBLEM}`, { param: field });
   return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
 }
 
@@ -37,6 +40,18 @@ function logDatabaseDown(log: Logger, path: string, error: unknown): void {
   log.warn("database unavailable", { path, code: cause.code ?? null, error: String(cause.message ?? error) });
 }
 
+/**
+ * For Bun.serve's `error` option: the answer when even the error hook failed. The path is unknown there, so the
+ * body carries both shapes ({detail} and OpenAI's {error}); never Bun's development page with its stack trace.
+ */
+export function lastResortResponse(): Response {
+  const message = "Internal server error";
+  return new Response(JSON.stringify({ detail: message, error: { message, type: "server_error", code: "internal_error", param: null } }), {
+    status: 500,
+    headers: { "content-type": "application/json", "x-request-id": Bun.randomUUIDv7(), "x-content-type-options": "nosniff" },
+  });
+}
+
 /** Request ids, capped body parsing and error mapping, applied to every route. */
 export function httpPlugin(log: Logger) {
   return new Elysia({ name: "http" })
@@ -47,18 +62,21 @@ export function httpPlugin(log: Logger) {
       set.headers["x-content-type-options"] = "nosniff";
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
-      // Paths and statuses only: headers and bodies may carry secrets.
-      if (log.enabled("debug")) log.debug("request", { method: request.method, path: new URL(request.url).pathname, status: set.status, request_id: set.headers["x-request-id"] });
+      // Paths and statuses only: headers and bodies may carry secrets. A throw here would end the process: none may escape.
+      try {
+        if (log.enabled("debug")) log.debug("request", { method: request.method, path: requestPath(request), status: set.status, request_id: set.headers["x-request-id"] });
+      } catch {}
     })
     .onParse({ as: "global" }, async ({ request, contentType, path }) => {
       // Routes that read their own body after authenticating (so a bad body is still a metered call).
-      if (DEFERRED_BODY_PATHS.has(path)) return DEFERRED_BODY;
+      // The router also matches these paths with a trailing slash: so must this check, or the body is read twice.
+      if (DEFERRED_BODY_PATHS.has(path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") : path)) return DEFERRED_BODY;
       if (contentType.startsWith("application/x-www-form-urlencoded")) return await readFormBody(request);
       // A body-less POST (logout, revoke) usually carries no content type: nothing to parse.
       return await readJsonBody(request, { allowEmpty: !contentType });
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
-      const path = new URL(request.url).pathname;
+      const path = requestPath(request);
       const headers = { "x-request-id": String(set.headers["x-request-id"] ?? crypto.randomUUID()) };
       let mapped: HttpError;
       if (error instanceof HttpError) mapped = error;

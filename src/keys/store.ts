@@ -4,6 +4,7 @@ import type { Db } from "../db/mod.ts";
 import { apiKeys } from "../db/schema/mod.ts";
 import { users } from "../db/schema/mod.ts";
 import { HttpError } from "../http/errors.ts";
+import { CONTROL_CHARACTER_PROBLEM, hasControlCharacters } from "../http/text.ts";
 import { planOf, rateLimitCeiling } from "../plans/mod.ts";
 import { generateApiKey, hashApiKey, keyPrefixOf } from "./api_key.ts";
 
@@ -56,7 +57,9 @@ export function keyView(key: ApiKey): ApiKeyView {
 export function validateKeyInput(input: CreateKeyInput, user: { plan: string; rateLimitCeiling: number | null }): void {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new HttpError("validation", "Cannot create API key: name must be 1–100 characters", { param: "name" });
+  if (hasControlCharacters(name)) throw new HttpError("validation", `Cannot create API key: name ${CONTROL_CHARACTER_PROBLEM}`, { param: "name" });
   if ((input.description ?? "").length > 500) throw new HttpError("validation", "Cannot create API key: description must be at most 500 characters", { param: "description" });
+  if (hasControlCharacters(input.description ?? "", { multiline: true })) throw new HttpError("validation", `Cannot create API key: description ${CONTROL_CHARACTER_PROBLEM}`, { param: "description" });
   const ceiling = rateLimitCeiling(user);
   if (input.rateLimit != null && (!Number.isInteger(input.rateLimit) || input.rateLimit < 1 || input.rateLimit > ceiling)) {
     throw new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${ceiling} (your plan's limit)`, { param: "rate_limit" });
