@@ -3,4 +3,6 @@ export { MAX_BODY_BYTES, readBodyText, readFormBody, readJsonBody } from "./body
 export { errorBody, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
-export { httpPlugin, PAGE_SECURITY_HEADERS, validationError } from "./plugins.ts";
+export { httpPlugin, PAGE_SECURITY_HEADERS } from "./plugins.ts";
+export { parsePayload, validationError } from "./validate.ts";
+export type { SchemaIssue } from "./validate.ts";
