@@ -2,48 +2,20 @@
 import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
+import type { UserView } from "./model.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
 import { assertLoginAllowed, type LoginThrottleStore, recordLoginFailure } from "./throttle.ts";
 import { createUser, findUserByEmail, normalizeEmail, type User } from "./users.ts";
 
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
+/** A registration the data refuses (the input's shape is the schema's job: auth/model.ts). */
+export type RegisterRefusal = "email_taken";
 
-export interface UserView {
-  id: number;
-  email: string;
-  full_name: string | null;
-  plan: string;
-  monthly_quota: number;
-  quota_used: number;
-  quota_remaining: number;
-  is_active: boolean;
-  created_at: string;
-}
-
-/** Throws 422 unless `email` looks like an address. */
-export function assertEmail(email: string): void {
-  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255) {
-    throw new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" });
-  }
-}
-
-/** Throws 422 unless the password is 8–1,024 characters. */
-export function assertPassword(password: string): void {
-  if (password.length < 8 || password.length > 1024) {
-    throw new HttpError("validation", "Invalid field 'password': must be 8–1,024 characters", { param: "password" });
-  }
-}
-
-/** Creates an account; throws 400 "Email already registered" for a taken email in any case. */
-export async function registerUser(db: Db, input: { email: string; password: string; fullName?: string | null }, cost: PasswordCost): Promise<User> {
-  assertEmail(input.email);
-  assertPassword(input.password);
+/** Creates an account, or refuses a taken email (in any case). */
+export async function registerUser(db: Db, input: { email: string; password: string; fullName?: string | null }, cost: PasswordCost): Promise<{ ok: true; user: User } | { ok: false; code: RegisterRefusal }> {
   const fullName = input.fullName?.trim() || null;
-  if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
-  if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
+  if (await findUserByEmail(db, input.email)) return { ok: false, code: "email_taken" };
   const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, cost), fullName });
-  if (!user) throw new HttpError("bad_request", "Email already registered");
-  return user;
+  return user ? { ok: true, user } : { ok: false, code: "email_taken" };
 }
 
 /** Checks credentials under the failed-login throttle; throws 401 or 429, or 403 for a disabled account. */

@@ -64,3 +64,25 @@ export function parseSeedChat(body: unknown): SeedChatRequest {
   const b = parsePayload(seedChatBody, body);
   return { message: b.message, model: b.model, stream: b.stream ?? true };
 }
+
+/** OpenAI's completion as the upstream sends it (its other fields pass through). */
+export const chatCompletionSchema = t.Object({
+  id: t.String(),
+  object: t.Literal("chat.completion"),
+  created: t.Integer(),
+  model: t.String(),
+  choices: t.Array(t.Object({
+    index: t.Integer(),
+    message: t.Object({ role: t.String(), content: t.Union([t.String(), t.Null()]) }, { additionalProperties: true }),
+    finish_reason: t.Union([t.String(), t.Null()]),
+  }, { additionalProperties: true })),
+  usage: t.Optional(t.Object({ prompt_tokens: t.Integer(), completion_tokens: t.Integer(), total_tokens: t.Integer() }, { additionalProperties: true })),
+}, { $id: "ChatCompletion", additionalProperties: true });
+
+/** The seed's non-stream reply. */
+export const seedChatResponseSchema = t.Object({
+  response: t.String(),
+  model: t.String(),
+  tokens_used: t.Integer(),
+  cost: t.Number({ description: "USD" }),
+}, { $id: "SeedChatResponse" });

@@ -1,8 +1,10 @@
 // HTTP plumbing shared by every feature.
 export { MAX_BODY_BYTES, readBodyText, readFormBody, readJsonBody } from "./body.ts";
-export { errorBody, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
+export { detailErrorSchema, errorBody, errorResponse, HttpError, openAiErrorSchema, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
 export { httpPlugin, PAGE_SECURITY_HEADERS } from "./plugins.ts";
 export { parsePayload, validationError } from "./validate.ts";
 export type { SchemaIssue } from "./validate.ts";
+export { ACCOUNT_ERRORS, operation, SECURITY_SCHEMES } from "./operation.ts";
+export type { Access, OperationDoc } from "./operation.ts";
