@@ -1,10 +1,10 @@
 // The web console: server-rendered pages (JSX, @kitajs/html), enhanced by htmx, working without JavaScript too.
 import { Elysia } from "elysia";
-import { type AuthDeps, accountFromClaims, authenticate, createSession, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
+import { type AuthDeps, accountFromClaims, authenticate, createSession, registerBody, registerRefusal, registerUser, revokeSession, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
 import { isDatabaseUnavailable } from "../db/mod.ts";
 import { rateLimitCeiling } from "../plans/mod.ts";
-import { HttpError } from "../http/mod.ts";
-import { createApiKey, isExpired, type KeysDeps, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
+import { HttpError, parsePayload } from "../http/mod.ts";
+import { createApiKey, createKeyBody, isExpired, keyRefusal, type KeysDeps, listApiKeys, revokeApiKey, type ApiKey, verifyOwnedKey } from "../keys/mod.ts";
 import { parseSeedChat } from "../chat/mod.ts";
 import { type GatewayDeps, runCall, seedChatPlan, startCall } from "../gateway/mod.ts";
 import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory } from "../usage/mod.ts";
@@ -42,13 +42,6 @@ function formErrors(error: unknown, values: Record<string, string>): FormErrors 
   if (!(error instanceof HttpError)) throw error;
   const field = error.param?.split(/[.[]/)[0];
   return field && error.code === "validation" ? { fields: { [field]: error.message }, values } : { form: error.message, values };
-}
-
-function optionalInt(value: unknown, field: string): number | null {
-  if (value === undefined || value === null || String(value).trim() === "") return null;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new HttpError("validation", `Invalid field '${field}': must be a whole number`, { param: field });
-  return n;
 }
 
 /** What the console needs: the accounts, keys and gateway features' deps, and whether cookies are Secure. */
@@ -118,12 +111,17 @@ export function consoleRoutes(deps: ConsoleDeps) {
     .post("/register", async ({ body, page, htmx, cookie, jwt, request, server }) => {
       const form = body as Record<string, string>;
       const values = { email: String(form.email ?? ""), full_name: String(form.full_name ?? "") };
-      return await signIn({ page, htmx, cookie, jwt, mode: "register", values }, () =>
-        registerUser(db, { email: values.email, password: String(form.password ?? ""), fullName: values.full_name || null, address: deps.clientAddress(request, server) }, {
+      return await signIn({ page, htmx, cookie, jwt, mode: "register", values }, async () => {
+        // The API's schema checks the form too; a blank name is no name.
+        const input = parsePayload(registerBody, { email: values.email, password: String(form.password ?? ""), ...(values.full_name.trim() ? { full_name: values.full_name } : {}) });
+        const registered = await registerUser(db, { email: input.email, password: input.password, fullName: input.full_name, address: deps.clientAddress(request, server) }, {
           cost: config.passwordCost,
           throttle,
           registrationsPerHour: config.registrationsPerHourPerAddress,
-        }));
+        });
+        if (!registered.ok) throw registerRefusal(registered);
+        return registered.user;
+      });
     })
     .post("/logout", async ({ sessionId, cookie, htmx }) => {
       if (sessionId) await revokeSession(db, sessionId);
@@ -156,13 +154,16 @@ export function consoleRoutes(deps: ConsoleDeps) {
       let created: { secret: string; name: string } | undefined;
       let errors: FormErrors | undefined;
       try {
-        const { key, secret } = await createApiKey(db, user!.id, {
+        // The API's schema checks the form too: blank fields are absent, numbers are read as numbers.
+        const input = parsePayload(createKeyBody, {
           name: values.name,
-          description: values.description.trim() || null,
-          rateLimit: optionalInt(values.rate_limit, "rate_limit"),
-          expiresInDays: optionalInt(values.expires_in_days, "expires_in_days"),
+          ...(values.description.trim() ? { description: values.description } : {}),
+          ...(values.rate_limit.trim() ? { rate_limit: Number(values.rate_limit) } : {}),
+          ...(values.expires_in_days.trim() ? { expires_in_days: Number(values.expires_in_days) } : {}),
         });
-        created = { secret, name: key.name };
+        const made = await createApiKey(db, user!.id, { name: input.name, description: input.description, rateLimit: input.rate_limit, expiresInDays: input.expires_in_days });
+        if (!made.ok) throw keyRefusal(made);
+        created = { secret: made.secret, name: made.key.name };
       } catch (error) {
         errors = formErrors(error, values);
       }
@@ -179,8 +180,8 @@ export function consoleRoutes(deps: ConsoleDeps) {
       const confirmed = htmx || (body as Record<string, string>).confirm === "yes";
       if (!confirmed) return htmlResponse(ConfirmRevokePage({ ctx: page, item: keyRow(key) }) as string);
       const revoked = await revokeApiKey(db, user!.id, id);
-      if (revoked) deps.onKeyRevoked(revoked.keyHash);
-      return htmx ? htmlResponse(KeyTableRow({ ctx: page, item: keyRow(revoked ?? key) }) as string) : redirectTo("/keys", false);
+      if (revoked.ok) deps.onKeyRevoked(revoked.key.keyHash);
+      return htmx ? htmlResponse(KeyTableRow({ ctx: page, item: keyRow(revoked.ok ? revoked.key : key) }) as string) : redirectTo("/keys", false);
     })
     .get("/usage", async ({ page, user, query, htmx }) => {
       let days = 30;

@@ -1,4 +1,5 @@
 // One map from error codes to statuses, and the two error shapes: {detail} and OpenAI's {error}.
+import { t } from "elysia";
 
 export type ErrorCode =
   | "bad_request"
@@ -115,3 +116,16 @@ export function errorPage(error: HttpError, options: { htmx: boolean; headers?: 
     },
   });
 }
+
+/** The `{detail}` error body of /api/v1/... routes. */
+export const detailErrorSchema = t.Object({ detail: t.String() }, { $id: "DetailError" });
+
+/** OpenAI's `{error}` body of /v1/... routes. */
+export const openAiErrorSchema = t.Object({
+  error: t.Object({
+    message: t.String(),
+    type: t.String(),
+    code: t.Union([t.String(), t.Null()]),
+    param: t.Union([t.String(), t.Null()]),
+  }),
+}, { $id: "OpenAIError" });
