@@ -23,6 +23,7 @@ export function createApp(deps: AppDeps) {
     .use(staticRoutes())
     // The document is generated from the whole app's route table, so it is read once the app is built.
     .use(openApiRoutes((): readonly RouteInfo[] => app.routes))
+    // Last: the console's HTML helper (@elysiajs/html) is derived for every route registered after it.
     .use(consoleRoutes(deps));
   return app;
 }
