@@ -113,6 +113,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
       await limits.close();
+      keys.close();
       if (!options.database) await database.close();
     },
   };
