@@ -28,6 +28,13 @@ describe("loadConfig()", () => {
     expect(readFileSync(join(dataDir, "jwt-secret"), "utf8")).toBe(first.jwtSecret);
   });
 
+  test("WORKERS is 1 by default, N or one per core (auto) on PostgreSQL + Redis", () => {
+    const shared = { DATABASE_URL: "postgres://localhost/db", REDIS_URL: "redis://localhost", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig({ DATA_DIR: dir() }).workers).toBe(1);
+    expect(loadConfig({ ...shared, WORKERS: "3" }).workers).toBe(3);
+    expect(loadConfig({ ...shared, WORKERS: "auto" }).workers).toBe(navigator.hardwareConcurrency);
+  });
+
   test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
   });
@@ -42,6 +49,9 @@ describe("loadConfig()", () => {
     [{ JWT_SECRET: "short" }, "JWT_SECRET must be at least 32 characters"],
     [{ UPSTREAM_BASE_URL: "http://127.0.0.1:9" }, "UPSTREAM_MODELS must list the models"],
     [{ DEFAULT_MODEL: "gpt-9" }, "DEFAULT_MODEL \"gpt-9\" is not in the model catalog"],
+    [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process"],
+    [{ WORKERS: "auto", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, "needs DATABASE_URL and REDIS_URL"],
+    [{ WORKERS: "0" }, "WORKERS must be an integer from 1 to 256"],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {
