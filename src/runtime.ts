@@ -9,7 +9,7 @@ import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.t
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
-import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
@@ -71,7 +71,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       }
     });
   } else {
-    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+    const writer = createGroupCommitWriter(await usageBatchWriter(database), {
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record) });

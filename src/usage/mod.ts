@@ -5,7 +5,7 @@ export { startUsageFlusher } from "./flusher.ts";
 export type { UsageFlusher } from "./flusher.ts";
 export { createGroupCommitWriter } from "./group_commit.ts";
 export type { GroupCommitWriter } from "./group_commit.ts";
-export { storedQuotaUsed, writeUsageBatch } from "./store.ts";
+export { storedQuotaUsed, usageBatchWriter, writeUsageBatch } from "./store.ts";
 export { parseDays, usageRoutes } from "./routes.ts";
 export type { UsageDeps } from "./routes.ts";
 export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";
