@@ -16,6 +16,8 @@ const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,embedded,workers,slo
 const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const BUN = process.execPath;
+// Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
+const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
 const children: Array<ReturnType<typeof Bun.spawn>> = [];
 
 interface Target { name: string; url: string; pid: number; headers: Record<string, string> }
@@ -112,7 +114,7 @@ async function main() {
 
     let pgHub: Target | null = null;
     if (SECTIONS.has("pg") || SECTIONS.has("workers") || SECTIONS.has("slow")) {
-      const hub = await spawnServer(["src/main.ts"], { ...pgEnv, PORT: String(freePort()) }, "/ready");
+      const hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], { ...pgEnv, PORT: String(freePort()) }, "/ready");
       const token = await benchUser(hub.url, pgEnv);
       pgHub = { name: "hub (PG + Redis)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
     }
@@ -123,10 +125,10 @@ async function main() {
         title: "embedded default (PGlite, no Redis)",
         hub: async () => {
           const env = { ...common, DATA_DIR: dataDir, PORT: String(freePort()) };
-          let hub = await spawnServer(["src/main.ts"], env, "/ready");
+          let hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
           // The embedded database has one owner: stop the hub for the operator command, then start it again.
           const token = await benchUser(hub.url, env, () => stopServer(hub.proc));
-          hub = await spawnServer(["src/main.ts"], env, "/ready");
+          hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
           return { name: "hub (embedded)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
         },
       });
