@@ -13,7 +13,7 @@ import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
-import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
@@ -85,7 +85,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       }
     });
   } else {
-    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+    const writer = createGroupCommitWriter(await usageBatchWriter(database), {
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
@@ -125,6 +125,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await throttle.close();
       await limits.close();
       await journal?.close();
+      keys.close();
       if (!options.database) await database.close();
     },
   };
