@@ -36,7 +36,8 @@ async function spawnServer(args: string[], env: Record<string, string> = {}, rea
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   const { value } = await reader.read();
   const line = new TextDecoder().decode(value).trim().split("\n")[0]!;
-  const url = line.startsWith("{") ? JSON.parse(line).url.replace("localhost", "127.0.0.1") : line;
+  // A hub's start line ("AI Hub is running at http://localhost:…") or a helper's bare URL.
+  const url = (/https?:\/\/[^\s"]+/.exec(line)?.[0] ?? line).replace("localhost", "127.0.0.1");
   void (async () => { while (!(await reader.read()).done); })(); // keep draining later log lines
   if (readyPath) for (let i = 0; i < 100 && !(await fetch(url + readyPath).then((r) => r.ok, () => false)); i++) await Bun.sleep(100);
   return { url, proc };

@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { lastResortResponse } from "./http/mod.ts";
+import { startLine } from "./start_line.ts";
 import { openRuntime } from "./runtime.ts";
 
 function isAlive(pid: number): boolean {
@@ -106,6 +107,9 @@ async function main(): Promise<void> {
     },
   });
   const port = app.server?.port ?? config.port;
+  const worker = config.workers > 1 ? `${process.env[WORKER_ENV]}/${config.workers}` : null;
+  // One plain line for people, whatever the log level (tests and benchmarks read the URL from it too).
+  process.stdout.write(`${startLine(config, `http://localhost:${port}`, worker)}\n`);
   log.info("AI Hub is listening", {
     url: `http://localhost:${port}`,
     storage: config.databaseUrl ? "postgresql" : `pglite (${config.dataDir})`,
