@@ -58,6 +58,10 @@ export interface Config {
   usageJournalReconcileMs: number;
   /** The flusher's pause after a part-full batch (bigger batches); tests lengthen it to hold records in Redis. */
   usageFlushPauseMs: number;
+  /** On SIGTERM: how long /ready fails before the listener closes, so load balancers stop sending first. */
+  shutdownDrainMs: number;
+  /** On SIGTERM: how long responses in flight (streams) may take to finish before they are cut. */
+  shutdownGraceMs: number;
   secureCookies: boolean;
   /** Whose X-Forwarded-For entries name the client: nobody, the last N hops, or proxies in given ranges. */
   trustProxy: TrustProxy;
@@ -263,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageJournal: switchFrom(env, "USAGE_JOURNAL", true),
     usageJournalReconcileMs: intFrom(env, "USAGE_JOURNAL_RECONCILE_MS", 5 * 60_000, 100, 24 * 3_600_000),
     usageFlushPauseMs: intFrom(env, "USAGE_FLUSH_PAUSE_MS", 200, 0, 3_600_000),
+    shutdownDrainMs: intFrom(env, "SHUTDOWN_DRAIN_MS", 2_000, 0, 600_000),
+    shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),
     secureCookies: env.SECURE_COOKIES === "true",
     trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,

@@ -125,8 +125,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
-    // Stop accepting, let in-flight responses finish, then write what they left behind.
-    await app.server?.stop(false);
+    // 1. /ready fails at once, and the listener stays open a moment so load balancers move traffic away
+    //    (Ctrl+C at a terminal has nobody to tell: no drain).
+    runtime.beginDrain();
+    if (signal === "SIGTERM") await Bun.sleep(config.shutdownDrainMs);
+    // 2. No new connections; responses in flight (streams too) finish, up to the grace period, then are cut.
+    const finished = app.server?.stop(false) ?? Promise.resolve();
+    const inTime = await Promise.race([finished.then(() => true), Bun.sleep(config.shutdownGraceMs).then(() => false)]);
+    if (!inTime) {
+      log.warn("responses still in flight after the grace period; closing them", { grace_ms: config.shutdownGraceMs });
+      await app.server?.stop(true);
+    }
+    // 3. Every usage record they left behind is written before the process ends.
     await runtime.close();
     if (!config.databaseUrl) rmSync(lockFile, { force: true });
     process.exit(0);

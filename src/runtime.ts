@@ -25,11 +25,15 @@ export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, Con
   keys: KeyVerifier;
   /** Pings Redis (for /ready) when the hub uses it. */
   redisPing: (() => Promise<void>) | null;
+  /** True once the hub is shutting down: /ready fails so load balancers stop sending. */
+  draining(): boolean;
   onUserChanged(userId: number): void;
 }
 
 export interface Runtime {
   deps: AppDeps;
+  /** Starts a shutdown: /ready fails from now on, while calls in flight go on. */
+  beginDrain(): void;
   /** Moves every settled usage record into the database now (tests, shutdown). */
   flushUsage(): Promise<void>;
   close(): Promise<void>;
@@ -98,11 +102,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(target)).catch(() => {});
   };
 
+  let draining = false;
   const deps: AppDeps = {
     config,
     log,
     database,
     redisPing: redis ? () => limits.ping() : null,
+    draining: () => draining,
     limits,
     throttle,
     keys,
@@ -113,6 +119,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
   return {
     deps,
+    beginDrain() {
+      draining = true;
+    },
     async flushUsage() {
       await drainWriter();
       if (flusher) await flusher.flushNow();
