@@ -10,6 +10,7 @@ export { ConfigError };
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 export type { Deployment, ModelConfig, RoutingConfig, UpstreamConfig } from "./config_upstreams.ts";
+export { deploymentsOf } from "./config_upstreams.ts";
 
 export interface Config {
   port: number;
