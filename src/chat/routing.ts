@@ -38,19 +38,42 @@ export function deploymentId(d: Pick<Deployment, "upstream" | "upstreamModel">):
   return `${d.upstream}|${d.upstreamModel}`;
 }
 
-/** Deployments in the order to try them: lower priority first; within a priority, a weighted random order. */
-export function orderDeployments(deployments: readonly Deployment[], random: () => number = Math.random): Deployment[] {
+/** Picks one of a group by weight: smooth weighted round-robin, so 3:1 weights give exactly 3 of every 4 picks. */
+export type WeightedPicker = (group: string, weights: readonly number[]) => number;
+
+/** Creates a smooth weighted round-robin picker (nginx's): state per group, no randomness. */
+export function createWeightedPicker(): WeightedPicker {
+  const current = new Map<string, number[]>();
+  return (group, weights) => {
+    let state = current.get(group);
+    if (!state || state.length !== weights.length) current.set(group, (state = weights.map(() => 0)));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let best = 0;
+    for (let i = 0; i < weights.length; i++) {
+      state[i]! += weights[i]!;
+      if (state[i]! > state[best]!) best = i;
+    }
+    state[best]! -= total;
+    return best;
+  };
+}
+
+/**
+ * Deployments in the order to try them: lower priority first; within a priority, `pick` chooses the first by
+ * weight and the rest follow by weight, heaviest first.
+ */
+export function orderDeployments(deployments: readonly Deployment[], pick: (priority: number, weights: readonly number[]) => number): Deployment[] {
   const byPriority = new Map<number, Deployment[]>();
   for (const d of deployments) byPriority.set(d.priority, [...(byPriority.get(d.priority) ?? []), d]);
   const ordered: Deployment[] = [];
   for (const priority of [...byPriority.keys()].sort((a, b) => a - b)) {
-    const left = [...byPriority.get(priority)!];
-    while (left.length > 1) {
-      let pick = random() * left.reduce((sum, d) => sum + d.weight, 0);
-      const index = Math.max(0, left.findIndex((d) => (pick -= d.weight) < 0));
-      ordered.push(left.splice(index, 1)[0]!);
+    const group = byPriority.get(priority)!;
+    if (group.length === 1) {
+      ordered.push(group[0]!);
+      continue;
     }
-    ordered.push(...left);
+    const first = group[pick(priority, group.map((d) => d.weight))]!;
+    ordered.push(first, ...group.filter((d) => d !== first).sort((a, b) => b.weight - a.weight));
   }
   return ordered;
 }
@@ -72,6 +95,7 @@ export function createRouter(upstreams: readonly UpstreamConfig[], routing: Rout
   const byName = new Map(upstreams.map((u) => [u.name, u]));
   const now = parts.now ?? performance.now.bind(performance);
   const { health, keys } = parts;
+  const picker = createWeightedPicker();
   return {
     async open(model, body, options) {
       const started = now();
@@ -98,17 +122,23 @@ export function createRouter(upstreams: readonly UpstreamConfig[], routing: Rout
           last = failure;
           // The caller's own error, or the caller gone: no other deployment would do better.
           if (failure.kind === "rejected" || failure.kind === "client_aborted") return { ok: false, failure, attempts };
+          // A refused key is set aside and a throttled one rests: the pool's next key is tried; the deployment is not to blame.
           if (failure.kind === "key_refused") {
             keys.setAside(upstream, key, failure.reason);
-            continue;
+            if (key) continue;
+            return null;
           }
-          if (failure.kind === "throttled") keys.rest(upstream, key, failure.retryAfterMs ?? 1000);
-          else await health.failed(id);
+          if (failure.kind === "throttled") {
+            keys.rest(upstream, key, failure.retryAfterMs ?? 1000);
+            if (key) continue;
+            return null;
+          }
+          await health.failed(id);
           return null;
         }
       };
       const cooling: Array<[Deployment, UpstreamConfig, string]> = [];
-      for (const d of orderDeployments(deploymentsOf(model))) {
+      for (const d of orderDeployments(deploymentsOf(model), (priority, weights) => picker(`${model.id}\u0000${priority}`, weights))) {
         const upstream = byName.get(d.upstream);
         if (!upstream) {
           last = { kind: "failed", upstream: d.upstream, reason: "the upstream is not configured" };

@@ -2,13 +2,15 @@
 import { Elysia } from "elysia";
 import type { ModelConfig } from "../config.ts";
 import { HttpError, readJsonBody } from "../http/mod.ts";
-import { findModel, parseCompletionRequest, parseSeedChat, providerOf, type SeedChatRequest } from "../chat/mod.ts";
+import { findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, providerOf, type SeedChatRequest } from "../chat/mod.ts";
 import { quotaRemaining } from "../plans/mod.ts";
 import type { DeveloperCall } from "./call.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { keyGuard } from "./key_guard.ts";
 import { type CallPlan, runCall } from "./run.ts";
 import { chatPlan } from "./run_chat.ts";
+import { embeddingsPlan } from "./run_embeddings.ts";
+import { responsesPlan } from "./run_responses.ts";
 
 function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
@@ -38,6 +40,14 @@ export function gatewayRoutes(deps: GatewayDeps) {
     .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => {
       const parsed = parseCompletionRequest(await readJsonBody(request), deps.config.defaultModel);
       return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal: request.signal });
+    }))
+    .post("/v1/embeddings", ({ call, request }) => runCall(deps, call, async () => {
+      const parsed = parseEmbeddingsRequest(await readJsonBody(request), deps.config.defaultModel);
+      return embeddingsPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
+    }))
+    .post("/v1/responses", ({ call, request }) => runCall(deps, call, async () => {
+      const parsed = parseResponsesRequest(await readJsonBody(request), deps.config.defaultModel);
+      return responsesPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
     }))
     .post("/api/v1/developer/chat", ({ call, request }) => runCall(deps, call, async () => seedChatPlan(deps, call, parseSeedChat(await readJsonBody(request)), request.signal)))
     .get("/v1/models", ({ call }) => runCall(deps, call, () => readPlan(() => ({
