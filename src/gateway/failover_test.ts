@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { refusedUrl, type RoutingHub, openRoutingHub, startResettingUpstream } from "../testing/fake_deployments.ts";
 import { type FakeUpstream, startCuttingUpstream, startFakeUpstream } from "../testing/fake_upstream.ts";
 import { readSse } from "../testing/sse.ts";
+import { upstreamHealth } from "./upstream_health.ts";
 
 const chat = (content = "hello", extra: Record<string, unknown> = {}) => ({ model: "m", messages: [{ role: "user", content }], ...extra });
 const twoDeployments = (a: string, b: string, extra: Record<string, unknown> = {}) => ({
@@ -158,7 +159,7 @@ describe("key pools", () => {
       await r.arrayBuffer();
     }
     expect(a.requests.map((r) => r.authorization)).toEqual(["Bearer sk-bad", ...Array(5).fill("Bearer sk-good")]);
-    const status = await f.hub.runtime.deps.router.status(f.hub.runtime.deps.config.models);
+    const status = await upstreamHealth(f.hub.runtime.deps);
     expect(status).toEqual([expect.objectContaining({ model: "m", upstream: "a", state: "healthy", keys_out: [{ key: "#1", state: "set_aside", reason: "HTTP 401", until: null }] })]);
     expect(JSON.stringify(status)).not.toContain("sk-bad");
   }, 30_000);
@@ -183,7 +184,7 @@ describe("key pools", () => {
     await call();
     await call();
     expect(a.requests.map((r) => r.authorization)).toEqual(["Bearer k1", "Bearer k2", "Bearer k2", "Bearer k2"]);
-    const [status] = await f.hub.runtime.deps.router.status(f.hub.runtime.deps.config.models);
+    const [status] = await upstreamHealth(f.hub.runtime.deps);
     expect(status!.keys_out).toEqual([expect.objectContaining({ key: "#1", state: "resting" })]);
     await Bun.sleep(1_100);
     await call();
