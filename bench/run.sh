@@ -6,3 +6,4 @@ export BUN_CONFIG_MAX_HTTP_REQUESTS=8192
 node_modules/.bin/bun bench/gateway_bench.ts
 echo
 node_modules/.bin/bun bench/console_bench.ts
+node_modules/.bin/bun bench/failover_bench.ts
