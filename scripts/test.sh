@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, checks types and XSS, runs bun test with coverage
+# The whole test suite: installs what is missing, checks types, XSS, import cycles and the OpenAPI document, runs bun test with coverage
 # on PGlite, PostgreSQL and Redis, and ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export BUN_CONFIG_MAX_HTTP_REQUESTS=4096
 
-[ -x node_modules/.bin/bun ] || npm install --no-audit --no-fund
+{ [ -x node_modules/.bin/bun ] && [ -x node_modules/.bin/redocly ]; } || npm install --no-audit --no-fund
 
 # PostgreSQL and Redis at their default ports; start them where this machine has them but they are down.
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -32,6 +32,14 @@ fi
 
 echo "== import cycles (madge)"
 if ! node_modules/.bin/madge --circular --extensions ts,tsx src views; then failed_checks=$((failed_checks + 1)); echo "import cycles found"; fi
+
+echo "== OpenAPI document (redocly lint, recommended rules)"
+openapi=$(mktemp --suffix=.json)
+if ! { node_modules/.bin/bun scripts/openapi.ts "$openapi" \
+  && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --extends recommended --format summary "$openapi"; }; then
+  failed_checks=$((failed_checks + 1)); echo "OpenAPI lint failed"
+fi
+rm -f "$openapi"
 
 echo "== bun test"
 node_modules/.bin/bun test --coverage "$@" 2>&1 | tee "$log"

@@ -5,7 +5,7 @@ import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { keysRoutes } from "./keys/mod.ts";
-import { openApiRoutes } from "./openapi/mod.ts";
+import { openApiRoutes, type RouteInfo } from "./openapi/mod.ts";
 import type { AppDeps } from "./runtime.ts";
 import { usageRoutes } from "./usage/mod.ts";
 
@@ -13,7 +13,7 @@ import { usageRoutes } from "./usage/mod.ts";
 export function createApp(deps: AppDeps) {
   const checks: Record<string, () => Promise<void>> = { database: () => deps.database.ping() };
   if (deps.redisPing) checks.redis = deps.redisPing;
-  return new Elysia({ normalize: false })
+  const app = new Elysia({ normalize: false })
     .use(httpPlugin(deps.log))
     .use(healthRoutes(checks, { log: deps.log }))
     .use(authRoutes(deps))
@@ -21,8 +21,11 @@ export function createApp(deps: AppDeps) {
     .use(usageRoutes(deps))
     .use(gatewayRoutes(deps))
     .use(staticRoutes())
-    .use(openApiRoutes(deps))
+    // The document is generated from the whole app's route table, so it is read once the app is built.
+    .use(openApiRoutes((): readonly RouteInfo[] => app.routes))
+    // Last: the console's HTML helper (@elysiajs/html) is derived for every route registered after it.
     .use(consoleRoutes(deps));
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

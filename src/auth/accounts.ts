@@ -3,38 +3,14 @@ import type { Db } from "../db/mod.ts";
 import { HttpError } from "../http/errors.ts";
 import { CONTROL_CHARACTER_PROBLEM, hasControlCharacters } from "../http/text.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
+import type { UserView } from "./model.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
 import type { ThrottleStore } from "../throttle/mod.ts";
 import { beginLogin, beginRegistration } from "./login_policy.ts";
 import { createUser, findUserByEmail, normalizeEmail, type User } from "./users.ts";
 
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
-
-export interface UserView {
-  id: number;
-  email: string;
-  full_name: string | null;
-  plan: string;
-  monthly_quota: number;
-  quota_used: number;
-  quota_remaining: number;
-  is_active: boolean;
-  created_at: string;
-}
-
-/** Throws 422 unless `email` looks like an address. */
-export function assertEmail(email: string): void {
-  if (!EMAIL.test(normalizeEmail(email)) || email.length > 255 || hasControlCharacters(email)) {
-    throw new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" });
-  }
-}
-
-/** Throws 422 unless the password is 8–1,024 characters. */
-export function assertPassword(password: string): void {
-  if (password.length < 8 || password.length > 1024) {
-    throw new HttpError("validation", "Invalid field 'password': must be 8–1,024 characters", { param: "password" });
-  }
-}
+/** A registration the data refuses (the input's shape is the schema's job: auth/model.ts). */
+export type RegisterRefusal = { ok: false; code: "email_taken" } | { ok: false; code: "too_many_registrations"; retryAfterSec: number };
 
 /** Refuses with 429 and Retry-After, saying what could not be done. */
 function tooMany(what: string, retryAfterSec: number): HttpError {
@@ -42,25 +18,20 @@ function tooMany(what: string, retryAfterSec: number): HttpError {
 }
 
 /**
- * Creates an account; throws 400 "Email already registered" for a taken email in any case, 429 when `address` has
- * made `registrationsPerHour` attempts that passed validation in the last hour.
+ * Creates an account, or refuses a taken email (in any case) or an address that made `registrationsPerHour`
+ * attempts (that passed validation) in the last hour.
  */
 export async function registerUser(
   db: Db,
   input: { email: string; password: string; fullName?: string | null; address: string },
   options: { cost: PasswordCost; throttle: ThrottleStore; registrationsPerHour: number },
-): Promise<User> {
-  assertEmail(input.email);
-  assertPassword(input.password);
+): Promise<{ ok: true; user: User } | RegisterRefusal> {
   const fullName = input.fullName?.trim() || null;
-  if (fullName !== null && fullName.length > 100) throw new HttpError("validation", "Invalid field 'full_name': must be 1–100 characters", { param: "full_name" });
   const gate = await beginRegistration(options.throttle, input.address, options.registrationsPerHour);
-  if (!gate.allowed) throw tooMany("Too many registrations from this address.", gate.retryAfterSec);
-  if (fullName !== null && hasControlCharacters(fullName)) throw new HttpError("validation", `Invalid field 'full_name': ${CONTROL_CHARACTER_PROBLEM}`, { param: "full_name" });
-  if (await findUserByEmail(db, input.email)) throw new HttpError("bad_request", "Email already registered");
+  if (!gate.allowed) return { ok: false, code: "too_many_registrations", retryAfterSec: gate.retryAfterSec };
+  if (await findUserByEmail(db, input.email)) return { ok: false, code: "email_taken" };
   const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName });
-  if (!user) throw new HttpError("bad_request", "Email already registered");
-  return user;
+  return user ? { ok: true, user } : { ok: false, code: "email_taken" };
 }
 
 const dummyHashes = new Map<string, Promise<string>>();

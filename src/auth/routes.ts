@@ -1,9 +1,10 @@
 // The accounts API: /api/v1/auth/register, login, me, logout.
 import { Elysia } from "elysia";
 import type { Database } from "../db/mod.ts";
+import { ACCOUNT_ERRORS, HttpError, operation } from "../http/mod.ts";
 import type { QuotaCounter } from "../plans/mod.ts";
-import { authenticate, registerUser, userView } from "./accounts.ts";
-import { loginBody, registerBody } from "./model.ts";
+import { authenticate, type RegisterRefusal, registerUser, userView } from "./accounts.ts";
+import { authResponse, loginBody, logoutResponse, registerBody, userSchema } from "./model.ts";
 import { accountAuth, tokenPlugin } from "./session_plugin.ts";
 import { createSession, revokeSession } from "./sessions.ts";
 import type { ThrottleStore } from "../throttle/mod.ts";
@@ -20,6 +21,18 @@ export interface AuthDeps {
   clientAddress(request: Request, server: { requestIP(request: Request): { address: string } | null } | null): string;
 }
 
+/** The HTTP error for a refused registration (the API and the console show the same). */
+export function registerRefusal(refusal: RegisterRefusal): HttpError {
+  switch (refusal.code) {
+    case "email_taken":
+      return new HttpError("bad_request", "Email already registered");
+    case "too_many_registrations":
+      return new HttpError("rate_limited", `Too many registrations from this address. Try again in ${refusal.retryAfterSec} seconds.`, { headers: { "retry-after": String(refusal.retryAfterSec) } });
+  }
+}
+
+const BODY_ERRORS = { 400: "The body is not a JSON object", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid (named in the message)" } as const;
+
 /** The accounts routes. */
 export function authRoutes(deps: AuthDeps) {
   const { database: { db }, config, limits, throttle } = deps;
@@ -27,20 +40,35 @@ export function authRoutes(deps: AuthDeps) {
     .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
     .post("/register", async ({ body, jwt, set, request, server }) => {
       const input = { email: body.email, password: body.password, fullName: body.full_name, address: deps.clientAddress(request, server) };
-      const user = await registerUser(db, input, { cost: config.passwordCost, throttle, registrationsPerHour: config.registrationsPerHourPerAddress });
-      const session = await createSession(db, user.id, config.sessionTtlHours);
+      const registered = await registerUser(db, input, { cost: config.passwordCost, throttle, registrationsPerHour: config.registrationsPerHourPerAddress });
+      if (!registered.ok) throw registerRefusal(registered);
+      const session = await createSession(db, registered.user.id, config.sessionTtlHours);
       set.status = 201;
-      return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
-    }, { body: registerBody })
+      return { access_token: await jwt.sign({ sub: String(registered.user.id), sid: session.id }), token_type: "bearer" as const, user: await userView(limits, registered.user) };
+    }, {
+      body: registerBody,
+      response: { 201: authResponse },
+      detail: operation({ operationId: "register", summary: "Create an account", tag: "accounts", access: "public", success: { status: 201, description: "Created: the account and an access token" }, errors: { ...BODY_ERRORS, 400: "Email already registered, or the body is not JSON", 429: "Too many registrations from this address" } }),
+    })
     .post("/login", async ({ body, jwt, request, server }) => {
       const user = await authenticate(db, { email: body.email, password: body.password, address: deps.clientAddress(request, server) }, { cost: config.passwordCost, throttle });
       const session = await createSession(db, user.id, config.sessionTtlHours);
-      return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer", user: await userView(limits, user) };
-    }, { body: loginBody })
+      return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer" as const, user: await userView(limits, user) };
+    }, {
+      body: loginBody,
+      response: { 200: authResponse },
+      detail: operation({ operationId: "login", summary: "Log in", tag: "accounts", access: "public", errors: { ...BODY_ERRORS, 401: "Incorrect email or password", 403: "Account is disabled", 429: "Too many failed login attempts" } }),
+    })
     .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
-    .get("/me", ({ account }) => userView(limits, account.user))
+    .get("/me", ({ account }) => userView(limits, account.user), {
+      response: { 200: userSchema },
+      detail: operation({ operationId: "getCurrentUser", summary: "The signed-in user, with this month's quota use", tag: "accounts", access: "account", errors: ACCOUNT_ERRORS }),
+    })
     .post("/logout", async ({ account }) => {
       await revokeSession(db, account.sessionId);
-      return { message: "Successfully logged out" };
+      return { message: "Successfully logged out" as const };
+    }, {
+      response: { 200: logoutResponse },
+      detail: operation({ operationId: "logout", summary: "End the session: the token stops working", tag: "accounts", access: "account", errors: ACCOUNT_ERRORS }),
     });
 }

@@ -1,5 +1,6 @@
 // POST /v1/embeddings: its request (unknown fields passed through), its usage, and the demo model's local vectors.
-import { HttpError } from "../http/errors.ts";
+import { t } from "elysia";
+import { HttpError, parsePayload } from "../http/mod.ts";
 import { estimateTokens } from "./catalog.ts";
 
 export interface EmbeddingsRequest {
@@ -10,32 +11,24 @@ export interface EmbeddingsRequest {
   body: Record<string, unknown>;
 }
 
-const isTokens = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n));
+const tokens = t.Array(t.Integer(), { minItems: 1 });
+const text = t.String({ minLength: 1 });
 
-/** Validates an OpenAI embeddings request; throws 400/422 naming the bad field. */
+export const embeddingsBody = t.Object({
+  model: t.Optional(t.String({ minLength: 1, maxLength: 200, error: "must be a model id string" })),
+  input: t.Union([text, tokens, t.Array(t.Union([text, tokens]), { minItems: 1, maxItems: 2048 })], { error: "must be a non-empty string, an array of up to 2,048 non-empty strings, or token arrays" }),
+  encoding_format: t.Optional(t.UnionEnum(["float", "base64"], { default: undefined, error: "must be float or base64" })),
+  dimensions: t.Optional(t.Integer({ minimum: 1, maximum: 4096, error: "must be an integer from 1 to 4,096" })),
+}, { $id: "EmbeddingsRequest", additionalProperties: true, description: "OpenAI's embeddings request; unknown fields are passed to the upstream." });
+
+/** Validates an OpenAI embeddings request against its schema; throws 400/422 naming the bad field. */
 export function parseEmbeddingsRequest(body: unknown, defaultModel: string): EmbeddingsRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError("bad_request", "Request body must be a JSON object");
-  const b = body as Record<string, unknown>;
-  if (b.model !== undefined && (typeof b.model !== "string" || b.model.length === 0 || b.model.length > 200)) {
-    throw new HttpError("validation", "Invalid field 'model': must be a model id string", { param: "model" });
-  }
-  if (b.input === undefined) throw new HttpError("validation", "Missing field 'input'", { param: "input" });
+  const b = parsePayload(embeddingsBody, body);
   const input = b.input;
-  let texts: string[];
-  if (typeof input === "string" && input.length > 0) texts = [input];
-  else if (isTokens(input)) texts = [(input as number[]).join(" ")];
-  else if (Array.isArray(input) && input.length > 0 && input.length <= 2048 && input.every((x) => (typeof x === "string" && x.length > 0) || isTokens(x))) {
-    texts = input.map((x) => (typeof x === "string" ? x : (x as number[]).join(" ")));
-  } else {
-    throw new HttpError("validation", "Invalid field 'input': must be a non-empty string, an array of up to 2,048 non-empty strings, or token arrays", { param: "input" });
-  }
-  if (b.encoding_format !== undefined && b.encoding_format !== "float" && b.encoding_format !== "base64") {
-    throw new HttpError("validation", "Invalid field 'encoding_format': must be float or base64", { param: "encoding_format" });
-  }
-  if (b.dimensions !== undefined && (!Number.isInteger(b.dimensions) || (b.dimensions as number) < 1 || (b.dimensions as number) > 4096)) {
-    throw new HttpError("validation", "Invalid field 'dimensions': must be an integer from 1 to 4,096", { param: "dimensions" });
-  }
-  return { model: (b.model as string | undefined) ?? defaultModel, texts, body: b };
+  const asText = (x: string | number[]) => (typeof x === "string" ? x : x.join(" "));
+  const texts = typeof input === "string" ? [input] : input.every((x) => typeof x === "number") ? [(input as number[]).join(" ")] : (input as Array<string | number[]>).map(asText);
+  return { model: b.model ?? defaultModel, texts, body: body as Record<string, unknown> };
 }
 
 /** Estimated prompt tokens of the inputs. */

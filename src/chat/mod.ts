@@ -1,8 +1,8 @@
 // Chat: payload schemas, the model catalog, the upstream client, the SSE relay and the demo model.
 export { costOf, estimatePromptTokens, estimateTokens, findModel, providerOf } from "./catalog.ts";
 export { demoReply, demoResponse } from "./demo.ts";
-export { parseCompletionRequest, parseSeedChat } from "./model.ts";
-export type { ChatMessage, CompletionRequest, SeedChatRequest } from "./model.ts";
+export { chatCompletionBody, chatCompletionSchema, parseCompletionRequest, parseSeedChat, seedChatBody, seedChatResponseSchema } from "./model.ts";
+export type { ChatCompletionBody, ChatMessage, CompletionRequest, SeedChatBody, SeedChatRequest } from "./model.ts";
 export { relaySse } from "./relay.ts";
 export type { StreamObservation } from "./relay.ts";
 export { callUpstream } from "./upstream.ts";
@@ -13,9 +13,9 @@ export { createKeyPool } from "./key_pool.ts";
 export { createRouter } from "./routing.ts";
 export type { Attempt, DeploymentStatus, RouteResult, Router } from "./routing.ts";
 export type { UpstreamCall, UpstreamFailure, UpstreamResult } from "./upstream.ts";
-export { demoEmbeddingsResponse, estimateEmbeddingTokens, parseEmbeddingsRequest } from "./embeddings.ts";
+export { demoEmbeddingsResponse, embeddingsBody, estimateEmbeddingTokens, parseEmbeddingsRequest } from "./embeddings.ts";
 export type { EmbeddingsRequest } from "./embeddings.ts";
-export { demoResponsesResponse, parseResponsesRequest, responseObject, responsesUsageOf } from "./responses.ts";
+export { demoResponsesResponse, parseResponsesRequest, responseObject, responsesBody, responsesUsageOf } from "./responses.ts";
 export type { ResponsesRequest, ResponsesUsage } from "./responses.ts";
 export { relayResponses } from "./responses_relay.ts";
 export type { ResponsesObservation } from "./responses_relay.ts";

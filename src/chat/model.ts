@@ -1,11 +1,34 @@
-// Request payloads of the chat routes: OpenAI's shape (unknown fields passed through) and the seed's simple one.
-import { HttpError } from "../http/errors.ts";
+// Request payloads of the chat routes as `t` schemas: OpenAI's shape (unknown fields passed through) and the seed's simple one.
+import { t } from "elysia";
+import { HttpError, parsePayload } from "../http/mod.ts";
 
-export interface ChatMessage {
-  role: string;
-  content?: unknown;
-  [field: string]: unknown;
-}
+const ROLES = ["system", "user", "assistant", "tool", "function", "developer"] as const;
+
+const modelId = t.String({ minLength: 1, maxLength: 200, error: "must be a model id string", description: "A model id from the catalog (GET /v1/models)" });
+
+export const chatMessage = t.Object({
+  role: t.UnionEnum(ROLES, { default: undefined, error: `must be one of ${ROLES.join(", ")}` }),
+  content: t.Optional(t.Union([t.String(), t.Array(t.Unknown()), t.Null()], { error: "must be a string or an array of parts" })),
+}, { additionalProperties: true });
+export type ChatMessage = typeof chatMessage.static & Record<string, unknown>;
+
+export const chatCompletionBody = t.Object({
+  model: t.Optional(modelId),
+  messages: t.Array(chatMessage, { minItems: 1, error: "must be a non-empty array" }),
+  stream: t.Optional(t.Union([t.Boolean(), t.Null()], { error: "must be a boolean" })),
+  stream_options: t.Optional(t.Union([
+    t.Object({ include_usage: t.Optional(t.Boolean()) }, { additionalProperties: true }),
+    t.Null(),
+  ], { error: "must be an object" })),
+}, { $id: "ChatCompletionRequest", additionalProperties: true, description: "OpenAI's request shape; unknown fields are passed to the upstream." });
+export type ChatCompletionBody = typeof chatCompletionBody.static;
+
+export const seedChatBody = t.Object({
+  message: t.String({ minLength: 1, maxLength: 200_000, error: "must be a string of 1–200,000 characters" }),
+  model: t.Optional(modelId),
+  stream: t.Optional(t.Boolean({ default: true, error: "must be a boolean" })),
+}, { $id: "SeedChatRequest", additionalProperties: false });
+export type SeedChatBody = typeof seedChatBody.static;
 
 export interface CompletionRequest {
   model: string;
@@ -17,60 +40,49 @@ export interface CompletionRequest {
   body: Record<string, unknown>;
 }
 
-const ROLES = new Set(["system", "user", "assistant", "tool", "function", "developer"]);
-
-/** Validates an OpenAI chat-completions request; throws 400/422 naming the bad field. */
-export function parseCompletionRequest(body: unknown, defaultModel: string): CompletionRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpError("bad_request", "Request body must be a JSON object", { param: null });
-  }
-  const b = body as Record<string, unknown>;
-  if (b.model !== undefined && (typeof b.model !== "string" || b.model.length === 0 || b.model.length > 200)) {
-    throw new HttpError("validation", "Invalid field 'model': must be a model id string", { param: "model" });
-  }
-  if (b.stream !== undefined && b.stream !== null && typeof b.stream !== "boolean") {
-    throw new HttpError("validation", "Invalid field 'stream': must be a boolean", { param: "stream" });
-  }
-  if (b.messages === undefined) throw new HttpError("validation", "Missing field 'messages'", { param: "messages" });
-  if (!Array.isArray(b.messages) || b.messages.length === 0) {
-    throw new HttpError("validation", "Invalid field 'messages': must be a non-empty array", { param: "messages" });
-  }
-  b.messages.forEach((m: unknown, i: number) => {
-    if (typeof m !== "object" || m === null || Array.isArray(m)) throw new HttpError("validation", `Invalid field 'messages[${i}]': must be an object`, { param: `messages[${i}]` });
-    const msg = m as Record<string, unknown>;
-    if (typeof msg.role !== "string" || !ROLES.has(msg.role)) throw new HttpError("validation", `Invalid field 'messages[${i}].role': must be one of ${[...ROLES].join(", ")}`, { param: `messages[${i}].role` });
-    if (msg.content !== undefined && msg.content !== null && typeof msg.content !== "string" && !Array.isArray(msg.content)) {
-      throw new HttpError("validation", `Invalid field 'messages[${i}].content': must be a string or an array of parts`, { param: `messages[${i}].content` });
-    }
-  });
-  if (b.stream_options !== undefined && b.stream_options !== null && typeof b.stream_options !== "object") {
-    throw new HttpError("validation", "Invalid field 'stream_options': must be an object", { param: "stream_options" });
-  }
-  const wantsUsage = (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  return { model: (b.model as string | undefined) ?? defaultModel, stream: b.stream === true, messages: b.messages as ChatMessage[], wantsUsage, body: b };
-}
-
 export interface SeedChatRequest {
   message: string;
   model: string | undefined;
   stream: boolean;
 }
 
-const SEED_FIELDS = new Set(["message", "model", "stream"]);
-
-/** Validates the seed's {message, model?, stream = true}; throws 400/422 naming the bad field. */
-export function parseSeedChat(body: unknown): SeedChatRequest {
+/** A JSON value that is not an object is a malformed request (400), not a bad field. */
+function assertObject(body: unknown): asserts body is Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError("bad_request", "Request body must be a JSON object");
-  const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).find((k) => !SEED_FIELDS.has(k));
-  if (unknown) throw new HttpError("validation", `Unknown field '${unknown}'`, { param: unknown });
-  if (b.message === undefined) throw new HttpError("validation", "Missing field 'message'", { param: "message" });
-  if (typeof b.message !== "string" || b.message.length === 0 || b.message.length > 200_000) {
-    throw new HttpError("validation", "Invalid field 'message': must be a string of 1–200,000 characters", { param: "message" });
-  }
-  if (b.model !== undefined && (typeof b.model !== "string" || b.model.length === 0 || b.model.length > 200)) {
-    throw new HttpError("validation", "Invalid field 'model': must be a model id string", { param: "model" });
-  }
-  if (b.stream !== undefined && typeof b.stream !== "boolean") throw new HttpError("validation", "Invalid field 'stream': must be a boolean", { param: "stream" });
-  return { message: b.message, model: b.model as string | undefined, stream: (b.stream as boolean | undefined) ?? true };
 }
+
+/** Validates an OpenAI chat-completions request against its schema; throws 400/422 naming the bad field. */
+export function parseCompletionRequest(body: unknown, defaultModel: string): CompletionRequest {
+  assertObject(body);
+  const b = parsePayload(chatCompletionBody, body);
+  return { model: b.model ?? defaultModel, stream: b.stream === true, messages: b.messages as ChatMessage[], wantsUsage: b.stream_options?.include_usage === true, body };
+}
+
+/** Validates the seed's {message, model?, stream = true} against its schema; throws 400/422 naming the bad field. */
+export function parseSeedChat(body: unknown): SeedChatRequest {
+  assertObject(body);
+  const b = parsePayload(seedChatBody, body);
+  return { message: b.message, model: b.model, stream: b.stream ?? true };
+}
+
+/** OpenAI's completion as the upstream sends it (its other fields pass through). */
+export const chatCompletionSchema = t.Object({
+  id: t.String(),
+  object: t.Literal("chat.completion"),
+  created: t.Integer(),
+  model: t.String(),
+  choices: t.Array(t.Object({
+    index: t.Integer(),
+    message: t.Object({ role: t.String(), content: t.Union([t.String(), t.Null()]) }, { additionalProperties: true }),
+    finish_reason: t.Union([t.String(), t.Null()]),
+  }, { additionalProperties: true })),
+  usage: t.Optional(t.Object({ prompt_tokens: t.Integer(), completion_tokens: t.Integer(), total_tokens: t.Integer() }, { additionalProperties: true })),
+}, { $id: "ChatCompletion", additionalProperties: true });
+
+/** The seed's non-stream reply. */
+export const seedChatResponseSchema = t.Object({
+  response: t.String(),
+  model: t.String(),
+  tokens_used: t.Integer(),
+  cost: t.Number({ description: "USD" }),
+}, { $id: "SeedChatResponse" });

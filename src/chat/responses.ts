@@ -1,5 +1,6 @@
 // POST /v1/responses: its request (passed through untouched), usage from its events, and the demo model's local answer.
-import { HttpError } from "../http/errors.ts";
+import { t } from "elysia";
+import { HttpError, parsePayload } from "../http/mod.ts";
 import { demoChunks, demoReply } from "./demo.ts";
 import { estimateTokens } from "./catalog.ts";
 
@@ -11,19 +12,18 @@ export interface ResponsesRequest {
   body: Record<string, unknown>;
 }
 
-/** Validates an OpenAI Responses request; throws 400/422 naming the bad field. */
+export const responsesBody = t.Object({
+  model: t.Optional(t.String({ minLength: 1, maxLength: 200, error: "must be a model id string" })),
+  input: t.Optional(t.Union([t.String(), t.Array(t.Unknown())], { error: "must be a string or an array of input items" })),
+  stream: t.Optional(t.Union([t.Boolean(), t.Null()], { error: "must be a boolean" })),
+}, { $id: "ResponsesRequest", additionalProperties: true, description: "OpenAI's Responses request; unknown fields are passed to the upstream." });
+
+/** Validates an OpenAI Responses request against its schema; throws 400/422 naming the bad field. */
 export function parseResponsesRequest(body: unknown, defaultModel: string): ResponsesRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError("bad_request", "Request body must be a JSON object");
-  const b = body as Record<string, unknown>;
-  if (b.model !== undefined && (typeof b.model !== "string" || b.model.length === 0 || b.model.length > 200)) {
-    throw new HttpError("validation", "Invalid field 'model': must be a model id string", { param: "model" });
-  }
-  if (b.stream !== undefined && b.stream !== null && typeof b.stream !== "boolean") throw new HttpError("validation", "Invalid field 'stream': must be a boolean", { param: "stream" });
-  if (b.input !== undefined && typeof b.input !== "string" && !Array.isArray(b.input)) {
-    throw new HttpError("validation", "Invalid field 'input': must be a string or an array of input items", { param: "input" });
-  }
+  const b = parsePayload(responsesBody, body);
   const prompt = typeof b.input === "string" ? b.input : JSON.stringify(b.input ?? "");
-  return { model: (b.model as string | undefined) ?? defaultModel, stream: b.stream === true, prompt, body: b };
+  return { model: b.model ?? defaultModel, stream: b.stream === true, prompt, body: body as Record<string, unknown> };
 }
 
 /** Token usage as a Responses object reports it. */

@@ -1,15 +1,8 @@
 // Small helpers for console responses: full page vs htmx fragment, redirects that work with and without htmx.
 
-import { PAGE_SECURITY_HEADERS } from "../http/plugins.ts";
-
 /** True for requests htmx made (it sends HX-Request: true). */
 export function isHtmx(headers: Record<string, string | undefined>): boolean {
   return headers["hx-request"] === "true";
-}
-
-/** An HTML response; Vary: HX-Request because the same URL answers a page or a fragment. */
-export function htmlResponse(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", vary: "HX-Request", "cache-control": "no-store", ...PAGE_SECURITY_HEADERS, ...headers } });
 }
 
 /** Sends the browser to `location`: a 303 for plain forms, HX-Redirect for htmx (which would swap a followed redirect). */

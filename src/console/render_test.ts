@@ -12,14 +12,3 @@ describe("safeNext()", () => {
     }
   });
 });
-
-describe("htmlResponse()", () => {
-  test("pages carry the CSP, frame denial, nosniff and Vary: HX-Request", async () => {
-    const { htmlResponse } = await import("./render.ts");
-    const r = htmlResponse("<p>x</p>");
-    expect(r.headers.get("content-security-policy")).toContain("script-src 'self'");
-    expect(r.headers.get("x-frame-options")).toBe("DENY");
-    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(r.headers.get("vary")).toBe("HX-Request");
-  });
-});

@@ -70,6 +70,25 @@ for (const backend of BACKENDS) {
       expect(await created.text()).toContain("console key");
     });
 
+    test("every console page is HTML with the page headers; the developer API carries none of them", async () => {
+      const visitor = new Visitor(hub, freshAddress());
+      const pages = async (paths: string[]) => Promise.all(paths.map((path) => visitor.send(path)));
+      const before = await pages(["/login", "/register"]);
+      await visitor.register(freshEmail("headers"));
+      for (const page of [...before, ...(await pages(["/dashboard", "/keys", "/usage", "/playground", "/reference"]))]) {
+        expect(page.status).toBe(200);
+        expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+        expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+        expect(page.headers.get("x-frame-options")).toBe("DENY");
+        expect(page.headers.get("vary")).toBe("HX-Request");
+        expect(page.headers.get("cache-control")).toBe("no-store");
+      }
+      const api = await hub.request("/v1/models");
+      expect(api.status).toBe(401);
+      expect(api.headers.get("content-security-policy")).toBeNull();
+      expect(api.headers.get("vary")).toBeNull();
+    });
+
     test("a cookie and token pair planted from another visit is refused for a signed-in user", async () => {
       const attacker = new Visitor(hub, freshAddress());
       await attacker.open("/login");

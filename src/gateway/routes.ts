@@ -1,12 +1,13 @@
 // The developer API: OpenAI-compatible /v1/... and the seed's /api/v1/developer/chat and /models.
 import { Elysia } from "elysia";
 import type { ModelConfig } from "../config.ts";
-import { HttpError, readJsonBody } from "../http/mod.ts";
-import { findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, providerOf, type SeedChatRequest } from "../chat/mod.ts";
+import { HttpError, operation, readJsonBody } from "../http/mod.ts";
+import { chatCompletionBody, chatCompletionSchema, embeddingsBody, findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, providerOf, responsesBody, seedChatBody, seedChatResponseSchema, type SeedChatRequest } from "../chat/mod.ts";
 import { quotaRemaining } from "../plans/mod.ts";
 import type { DeveloperCall } from "./call.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { keyGuard } from "./key_guard.ts";
+import { keyInfoSchema, openAiModelsSchema, seedModelsSchema } from "./model.ts";
 import { type CallPlan, runCall } from "./run.ts";
 import { chatPlan } from "./run_chat.ts";
 import { embeddingsPlan } from "./run_embeddings.ts";
@@ -26,34 +27,78 @@ function readPlan(read: () => unknown): CallPlan {
 /** The plan of a seed-shaped chat call ({message, model?, stream}); the console's playground uses it too. */
 export function seedChatPlan(deps: GatewayDeps, call: DeveloperCall, body: SeedChatRequest, signal: AbortSignal): CallPlan {
   const model = modelOrThrow(deps, body.model ?? deps.config.defaultModel);
-  const messages = [{ role: "user", content: body.message }];
+  const messages = [{ role: "user" as const, content: body.message }];
   return chatPlan(deps, call, model, { model: model.id, stream: body.stream, messages, wantsUsage: false, body: { model: model.id, messages, stream: body.stream } }, { format: "seed", signal });
 }
+
+const READ_ERRORS = { 401: "Missing or invalid API key / Invalid or expired API key", 429: "Rate limit exceeded. Maximum N requests per minute.", 503: "The hub's database or Redis is unavailable; retry shortly" } as const;
+const CHAT_ERRORS = {
+  ...READ_ERRORS,
+  400: "Malformed JSON, or a body that is not an object",
+  402: "Quota exceeded. Used X/Y requests this month.",
+  404: "Unknown model",
+  413: "The body is larger than 1 MiB",
+  422: "A field is missing or invalid (named in the message and param)",
+  502: "The upstream failed (5xx, refused connection, malformed or truncated body)",
+  504: "The upstream timed out",
+} as const;
+const OPENAI = "developer API (OpenAI-compatible)";
+const SEED = "developer API (simple)";
 
 /** The developer-API routes (API-key auth). */
 export function gatewayRoutes(deps: GatewayDeps) {
   const created = Math.floor(Date.now() / 1000);
+  const example = deps.config.models[0]?.id ?? deps.config.defaultModel;
   return new Elysia()
     .use(keyGuard(deps))
     // Bodies are read here, after the key is verified, so a bad body is a metered, recorded call too
-    // (http/plugins.ts leaves these two routes' bodies unparsed).
+    // (http/plugins.ts leaves these routes' bodies unparsed).
     .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => {
       const parsed = parseCompletionRequest(await readJsonBody(request), deps.config.defaultModel);
       return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal: request.signal });
-    }))
+    }), {
+      response: { 200: chatCompletionSchema },
+      detail: operation({
+        operationId: "createChatCompletion", summary: "Chat completion (JSON, or SSE with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: chatCompletionBody, example: { model: example, messages: [{ role: "user", content: "Hello" }] } },
+        success: { description: "A completion, or with stream: true a text/event-stream of chunks ending with data: [DONE]", eventStream: "data: {chat.completion.chunk} events, then data: [DONE]" },
+      }),
+    })
     .post("/v1/embeddings", ({ call, request }) => runCall(deps, call, async () => {
       const parsed = parseEmbeddingsRequest(await readJsonBody(request), deps.config.defaultModel);
       return embeddingsPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
-    }))
+    }), {
+      detail: operation({
+        operationId: "createEmbeddings", summary: "Embeddings (priced at the model's input price on prompt tokens)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: embeddingsBody, example: { model: example, input: ["Hello", "World"], encoding_format: "float" } },
+        success: { description: "OpenAI's embeddings list, with usage.prompt_tokens" },
+      }),
+    })
     .post("/v1/responses", ({ call, request }) => runCall(deps, call, async () => {
       const parsed = parseResponsesRequest(await readJsonBody(request), deps.config.defaultModel);
       return responsesPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
-    }))
-    .post("/api/v1/developer/chat", ({ call, request }) => runCall(deps, call, async () => seedChatPlan(deps, call, parseSeedChat(await readJsonBody(request)), request.signal)))
+    }), {
+      detail: operation({
+        operationId: "createResponse", summary: "Responses API (JSON, or its event stream with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: responsesBody, example: { model: example, input: "Hello" } },
+        success: { description: "A response object, or with stream: true a text/event-stream of response.* events ending with response.completed", eventStream: "event: response.* / data: {event} pairs, ending with response.completed" },
+      }),
+    })
+    .post("/api/v1/developer/chat", ({ call, request }) => runCall(deps, call, async () => seedChatPlan(deps, call, parseSeedChat(await readJsonBody(request)), request.signal)), {
+      response: { 200: seedChatResponseSchema },
+      detail: operation({
+        operationId: "sendChatMessage", summary: "One message, answered as an SSE stream (default) or JSON with stream: false", tag: SEED, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: seedChatBody, example: { message: "Hello", model: example, stream: false } },
+        success: { description: "The reply", eventStream: "data: {content} events, then data: {done, model, tokens_used, cost, quota_remaining}, then data: [DONE]" },
+      }),
+    })
     .get("/v1/models", ({ call }) => runCall(deps, call, () => readPlan(() => ({
       object: "list",
       data: deps.config.models.map((m) => ({ id: m.id, object: "model", created, owned_by: providerOf(m), name: m.name, pricing: { input_per_million: m.inputPrice, output_per_million: m.outputPrice } })),
-    }))))
+    }))), {
+      response: { 200: openAiModelsSchema },
+      detail: operation({ operationId: "listModels", summary: "The model catalog (OpenAI's shape)", tag: OPENAI, access: "apiKey", errors: READ_ERRORS }),
+    })
     .get("/v1/key", ({ call }) => runCall(deps, call, () => readPlan(() => {
       const l = call.limits!;
       return {
@@ -69,8 +114,14 @@ export function gatewayRoutes(deps: GatewayDeps) {
           expires_at: call.key.expiresAt?.toISOString() ?? null,
         },
       };
-    })))
+    })), {
+      response: { 200: keyInfoSchema },
+      detail: operation({ operationId: "getKeyInfo", summary: "The calling key: plan, limits, quota", tag: OPENAI, access: "apiKey", errors: READ_ERRORS }),
+    })
     .get("/api/v1/developer/models", ({ call }) => runCall(deps, call, () => readPlan(() => ({
       models: deps.config.models.map((m) => ({ id: m.id, name: m.name, provider: providerOf(m), type: "chat", free: m.free })),
-    }))));
+    }))), {
+      response: { 200: seedModelsSchema },
+      detail: operation({ operationId: "listSeedModels", summary: "The model catalog (the seed's shape)", tag: SEED, access: "apiKey", errors: READ_ERRORS }),
+    });
 }

@@ -1,4 +1,6 @@
 // One map from error codes to statuses, and the two error shapes: {detail} and OpenAI's {error}.
+import { t } from "elysia";
+import { Alert, ErrorPage } from "../../views/partials/alert.tsx";
 
 export type ErrorCode =
   | "bad_request"
@@ -100,18 +102,29 @@ export const DATABASE_UNAVAILABLE = new HttpError("unavailable", "Cannot complet
 
 /** An HTML error for console pages: a whole page, or a fragment for htmx to swap in. */
 export function errorPage(error: HttpError, options: { htmx: boolean; headers?: Record<string, string> }): Response {
-  // Fixed messages only (never request data), still escaped.
-  const alert = `<p class="alert" role="alert">${Bun.escapeHTML(error.message)}</p>`;
-  const body = options.htmx ? alert : `<!doctype html><html lang="en"><meta charset="utf-8"><title>${error.status}</title>${alert}<p><a href="/">AI Hub</a></p></html>`;
-  return new Response(body, {
+  const body = options.htmx ? Alert({ message: error.message }) : ErrorPage({ status: error.status, message: error.message });
+  return new Response(body as string, {
     status: error.status,
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
-      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+      "content-security-policy": "default-src 'none'; style-src 'self'; frame-ancestors 'none'",
       "x-content-type-options": "nosniff",
       ...options.headers,
       ...error.headers,
     },
   });
 }
+
+/** The `{detail}` error body of /api/v1/... routes. */
+export const detailErrorSchema = t.Object({ detail: t.String() }, { $id: "DetailError" });
+
+/** OpenAI's `{error}` body of /v1/... routes. */
+export const openAiErrorSchema = t.Object({
+  error: t.Object({
+    message: t.String(),
+    type: t.String(),
+    code: t.Union([t.String(), t.Null()]),
+    param: t.Union([t.String(), t.Null()]),
+  }),
+}, { $id: "OpenAIError" });

@@ -1,6 +1,13 @@
 // Liveness and readiness probes.
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Logger } from "../log.ts";
+import { operation } from "./operation.ts";
+
+export const healthSchema = t.Object({ status: t.Literal("ok") });
+export const readySchema = t.Object({
+  status: t.UnionEnum(["ready", "unavailable"], { default: undefined }),
+  checks: t.Record(t.String(), t.String(), { description: "Each dependency: ok, or unavailable: why" }),
+}, { $id: "Readiness" });
 
 /**
  * GET /health answers while the process runs; GET /ready only when every dependency answers. The public
@@ -9,7 +16,10 @@ import type { Logger } from "../log.ts";
  */
 export function healthRoutes(checks: Record<string, () => Promise<void>>, options: { log?: Logger } = {}) {
   return new Elysia()
-    .get("/health", () => ({ status: "ok" }))
+    .get("/health", () => ({ status: "ok" as const }), {
+      response: { 200: healthSchema },
+      detail: operation({ operationId: "health", summary: "200 while the process runs", tag: "operations", access: "public" }),
+    })
     .get("/ready", async ({ set }) => {
       const results: Record<string, "ok" | "unavailable"> = {};
       await Promise.all(Object.entries(checks).map(async ([name, check]) => {
@@ -26,6 +36,9 @@ export function healthRoutes(checks: Record<string, () => Promise<void>>, option
       }));
       const ready = Object.values(results).every((r) => r === "ok");
       set.status = ready ? 200 : 503;
-      return { status: ready ? "ready" : "unavailable", checks: results };
+      return { status: ready ? "ready" as const : "unavailable" as const, checks: results };
+    }, {
+      response: { 200: readySchema, 503: readySchema },
+      detail: operation({ operationId: "ready", summary: "200 when the database (and Redis, when configured) answer, else 503", tag: "operations", access: "public", success: { description: "Ready" }, errors: { 503: "A dependency is unavailable" } }),
     });
 }

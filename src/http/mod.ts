@@ -1,7 +1,11 @@
 // HTTP plumbing shared by every feature.
 export { checkJsonShape, MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_ELEMENTS, readBodyText, readFormBody, readJsonBody } from "./body.ts";
-export { errorBody, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
+export { detailErrorSchema, errorBody, errorResponse, HttpError, openAiErrorSchema, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
-export { httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS, validationError } from "./plugins.ts";
+export { httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS } from "./plugins.ts";
 export { plainHost, requestPath } from "./request_path.ts";
+export { parsePayload, validationError } from "./validate.ts";
+export type { SchemaIssue } from "./validate.ts";
+export { ACCOUNT_ERRORS, operation, SECURITY_SCHEMES } from "./operation.ts";
+export type { Access, OperationDoc } from "./operation.ts";

@@ -5,7 +5,7 @@ import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
 import { DATABASE_UNAVAILABLE, errorPage, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
 import { requestPath } from "./request_path.ts";
-import { breaksTextPattern, CONTROL_CHARACTER_PROBLEM } from "./text.ts";
+import { type SchemaIssue, validationError } from "./validate.ts";
 
 /** For every HTML page: no inline scripts or styles, no framing, no MIME sniffing, no cross-site referrers. */
 export const PAGE_SECURITY_HEADERS = {
@@ -19,16 +19,6 @@ export const PAGE_SECURITY_HEADERS = {
 export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/api/v1/developer/chat"]);
 /** What those routes see as `body`: a marker that the body is still in the request. */
 export const DEFERRED_BODY = Object.freeze({ deferred: true });
-
-/** Turns an Elysia validation error into a 422 naming the first bad field. */
-export function validationError(error: { all?: Array<{ path?: string; summary?: string; message?: string; value?: unknown; schema?: { pattern?: unknown; anyOf?: Array<{ pattern?: unknown }> } }> }): HttpError {
-  const first = error.all?.[0];
-  const field = (first?.path ?? "").replace(/^\//, "").replaceAll("/", ".") || "body";
-  if (first?.message === "Unexpected property") return new HttpError("validation", `Unknown field '${field}'`, { param: field });
-  if (first?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
-  if (breaksTextPattern(first?.schema, first?.value)) return new HttpError("validation", `Invalid field '${field}': ${CONTROL_CHARACTER_PROBLEM}`, { param: field });
-  return new HttpError("validation", `Invalid field '${field}': ${first?.summary ?? first?.message ?? "invalid value"}`, { param: field });
-}
 
 let lastDatabaseLog = 0;
 
@@ -81,7 +71,7 @@ export function httpPlugin(log: Logger) {
       let mapped: HttpError;
       if (error instanceof HttpError) mapped = error;
       else if (code === "PARSE") mapped = (error as { cause?: unknown }).cause instanceof HttpError ? (error as { cause: HttpError }).cause : new HttpError("invalid_json", "Request body could not be parsed");
-      else if (code === "VALIDATION") mapped = validationError(error as never);
+      else if (code === "VALIDATION") mapped = validationError((error as { all?: SchemaIssue[] }).all?.[0]);
       else if (code === "NOT_FOUND") mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
       else if (isDatabaseUnavailable(error)) {
         // The driver's message can name hosts and ports: it goes to the log, never into the body.

@@ -8,6 +8,8 @@ type StringOptions = NonNullable<Parameters<typeof t.String>[0]>;
 const CONTROLS = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F";
 /** A schema `pattern` for one-line text: no control characters at all. */
 export const SINGLE_LINE_PATTERN = `^[^${CONTROLS}\\u0009\\u000A\\u000D]*$`;
+/** A schema `pattern` for one-line text that is not all blank (names). */
+export const VISIBLE_LINE_PATTERN = `^(?=.*\\S)[^${CONTROLS}\\u0009\\u000A\\u000D]*$`;
 /** A schema `pattern` for multi-line text: tab and line breaks allowed, other control characters not. */
 export const MULTILINE_PATTERN = `^[^${CONTROLS}]*$`;
 const SINGLE_LINE = new RegExp(SINGLE_LINE_PATTERN);
@@ -16,9 +18,10 @@ const MULTILINE = new RegExp(MULTILINE_PATTERN);
 /** What a 422 says about a field holding a control character. */
 export const CONTROL_CHARACTER_PROBLEM = "must not contain control characters (such as NUL)";
 
-/** A `t.String` for one-line text (names, emails). */
-export function singleLineText(options: StringOptions = {}) {
-  return t.String({ ...options, pattern: SINGLE_LINE_PATTERN });
+/** A `t.String` for one-line text (names, emails); `visible`: not all blank. */
+export function singleLineText(options: StringOptions & { visible?: boolean } = {}) {
+  const { visible, ...rest } = options;
+  return t.String({ ...rest, pattern: visible ? VISIBLE_LINE_PATTERN : SINGLE_LINE_PATTERN });
 }
 
 /** A `t.String` for text that may span lines (descriptions, messages). */

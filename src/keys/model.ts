@@ -1,12 +1,36 @@
-// Request payloads of the API keys API.
+// Payloads of the API keys API as `t` schemas: requests (validated by the routes and the console form) and responses.
 import { t } from "elysia";
 import { multilineText, singleLineText } from "../http/text.ts";
 
 export const createKeyBody = t.Object({
-  name: singleLineText({ minLength: 1, maxLength: 100 }),
-  description: t.Optional(t.Union([multilineText({ maxLength: 500 }), t.Null()])),
-  // Ranges are checked by validateKeyInput(), whose messages name the allowed range for this user.
-  rate_limit: t.Optional(t.Union([t.Number(), t.Null()])),
-  expires_in_days: t.Optional(t.Union([t.Number(), t.Null()])),
+  name: singleLineText({ minLength: 1, maxLength: 100, visible: true, error: "must be 1–100 characters, not all blank" }),
+  description: t.Optional(t.Union([multilineText({ maxLength: 500 }), t.Null()], { error: "must be at most 500 characters" })),
+  // The ceiling depends on the user's plan, so the store checks it (createApiKey); the schema only the floor.
+  rate_limit: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()], { error: "must be a whole number of requests per minute, at least 1", description: "Requests per minute, at most the plan's per-key limit; null for the plan's default" })),
+  expires_in_days: t.Optional(t.Union([t.Integer({ minimum: 1, maximum: 3650 }), t.Null()], { error: "must be a whole number of days from 1 to 3650" })),
 }, { additionalProperties: false });
 export type CreateKeyBody = typeof createKeyBody.static;
+
+// Any string: an id that is not a positive whole number names no key (404), like another user's key.
+export const keyIdParams = t.Object({ id: t.String({ maxLength: 20, description: "The key's id" }) });
+
+const keyFields = {
+  id: t.Integer(),
+  key_prefix: t.String({ description: "The first 13 characters of the secret" }),
+  name: t.String(),
+  description: t.Union([t.String(), t.Null()]),
+  is_active: t.Boolean(),
+  rate_limit: t.Union([t.Integer(), t.Null()]),
+  total_requests: t.Integer(),
+  last_used_at: t.Union([t.String({ format: "date-time" }), t.Null()]),
+  created_at: t.String({ format: "date-time" }),
+  expires_at: t.Union([t.String({ format: "date-time" }), t.Null()]),
+  is_expired: t.Boolean(),
+};
+
+export const apiKeySchema = t.Object(keyFields, { $id: "ApiKey" });
+export type ApiKeyView = typeof apiKeySchema.static;
+
+export const apiKeyListSchema = t.Array(apiKeySchema);
+
+export const createdKeySchema = t.Object({ ...keyFields, key: t.String({ description: "The full secret, returned this once and never stored" }) }, { $id: "ApiKeyCreated" });

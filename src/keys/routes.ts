@@ -1,10 +1,10 @@
 // The API keys API: /api/v1/developer/api-keys.
-import { Elysia, t } from "elysia";
+import { Elysia } from "elysia";
 import type { Database } from "../db/mod.ts";
 import { accountAuth } from "../auth/mod.ts";
-import { HttpError } from "../http/mod.ts";
-import { createKeyBody } from "./model.ts";
-import { createApiKey, keyView, listApiKeys, revokeApiKey } from "./store.ts";
+import { ACCOUNT_ERRORS, HttpError, operation } from "../http/mod.ts";
+import { apiKeyListSchema, createdKeySchema, createKeyBody, keyIdParams } from "./model.ts";
+import { createApiKey, type CreateKeyRefusal, keyView, listApiKeys, revokeApiKey } from "./store.ts";
 
 /** What the API keys routes need. */
 export interface KeysDeps {
@@ -14,28 +14,57 @@ export interface KeysDeps {
   onKeyRevoked(keyHash: string): void;
 }
 
+/** The HTTP error for a refused key operation (the API and the console show the same). */
+export function keyRefusal(refusal: CreateKeyRefusal | { code: "not_found" }): HttpError {
+  switch (refusal.code) {
+    case "user_not_found":
+      return new HttpError("unauthorized", "User not found");
+    case "rate_limit_above_plan":
+      return new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
+    case "key_limit_reached":
+      return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`);
+    case "not_found":
+      return new HttpError("not_found", "API key not found");
+  }
+}
+
 /** The API keys routes (account auth). */
 export function keysRoutes(deps: KeysDeps) {
   const { database: { db }, config } = deps;
   return new Elysia({ prefix: "/api/v1/developer/api-keys" })
     .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
     .post("/", async ({ account, body, set }) => {
-      const { key, secret } = await createApiKey(db, account.user.id, {
+      const created = await createApiKey(db, account.user.id, {
         name: body.name,
         description: body.description,
         rateLimit: body.rate_limit,
         expiresInDays: body.expires_in_days,
       });
+      if (!created.ok) throw keyRefusal(created);
       set.status = 201;
-      return { ...keyView(key), key: secret };
-    }, { body: createKeyBody })
-    .get("/", async ({ account }) => (await listApiKeys(db, account.user.id)).map(keyView))
+      return { ...keyView(created.key), key: created.secret };
+    }, {
+      body: createKeyBody,
+      response: { 201: createdKeySchema },
+      detail: operation({
+        operationId: "createApiKey", summary: "Create a key; the secret is returned this once", tag: "api keys", access: "account",
+        success: { status: 201, description: "Created" },
+        errors: { ...ACCOUNT_ERRORS, 400: "The body is not JSON", 403: "Maximum number of API keys (N) reached for your plan, or the account is disabled", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid, or rate_limit is above the plan's limit" },
+      }),
+    })
+    .get("/", async ({ account }) => (await listApiKeys(db, account.user.id)).map(keyView), {
+      response: { 200: apiKeyListSchema },
+      detail: operation({ operationId: "listApiKeys", summary: "Your keys, newest first (never the secret)", tag: "api keys", access: "account", errors: ACCOUNT_ERRORS }),
+    })
     .delete("/:id", async ({ account, params, set }) => {
       const id = Number(params.id);
-      const revoked = Number.isSafeInteger(id) && id > 0 ? await revokeApiKey(db, account.user.id, id) : null;
-      if (!revoked) throw new HttpError("not_found", "API key not found");
-      deps.onKeyRevoked(revoked.keyHash);
+      const revoked = Number.isSafeInteger(id) && id > 0 ? await revokeApiKey(db, account.user.id, id) : { ok: false, code: "not_found" } as const;
+      if (!revoked.ok) throw keyRefusal(revoked);
+      deps.onKeyRevoked(revoked.key.keyHash);
       set.status = 204;
       return null;
-    }, { params: t.Object({ id: t.String({ maxLength: 20 }) }) });
+    }, {
+      params: keyIdParams,
+      detail: operation({ operationId: "revokeApiKey", summary: "Revoke a key (it stays listed, inactive)", tag: "api keys", access: "account", success: { status: 204, description: "Revoked" }, errors: { ...ACCOUNT_ERRORS, 404: "API key not found (also for another user's key)" } }),
+    });
 }

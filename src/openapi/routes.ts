@@ -1,8 +1,7 @@
 // Serves the OpenAPI document and an interactive reference (Swagger UI, served by the hub itself).
-import { Elysia } from "elysia";
-import type { ModelConfig } from "../config.ts";
-import { PAGE_SECURITY_HEADERS } from "../http/plugins.ts";
-import { openApiDocument } from "./document.ts";
+import { Elysia, t } from "elysia";
+import { operation, PAGE_SECURITY_HEADERS } from "../http/mod.ts";
+import { openApiDocument, type RouteInfo } from "./document.ts";
 
 // Swagger UI sets inline styles, so this one page allows them; scripts stay same-origin only.
 const SWAGGER_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
@@ -22,10 +21,13 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-/** GET /openapi.json and GET /docs/api. */
-export function openApiRoutes(deps: { config: { readonly models: readonly ModelConfig[] } }) {
-  const document = JSON.stringify(openApiDocument(deps.config.models.map((m) => m.id)));
+/** GET /openapi.json (generated on first request from `routes`, the whole app's route table) and GET /docs/api. */
+export function openApiRoutes(routes: () => readonly RouteInfo[]) {
+  let document: string | undefined;
   return new Elysia()
-    .get("/openapi.json", () => new Response(document, { headers: { "content-type": "application/json", "access-control-allow-origin": "*" } }))
+    .get("/openapi.json", () => new Response((document ??= JSON.stringify(openApiDocument(routes()))), { headers: { "content-type": "application/json", "access-control-allow-origin": "*" } }), {
+      response: { 200: t.Object({ openapi: t.Literal("3.1.0") }, { additionalProperties: true, description: "The OpenAPI 3.1 document" }) },
+      detail: operation({ operationId: "getOpenApiDocument", summary: "This document", tag: "operations", access: "public" }),
+    })
     .get("/docs/api", () => new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8", ...PAGE_SECURITY_HEADERS, "content-security-policy": SWAGGER_CSP } }));
 }

@@ -3,16 +3,8 @@ import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { apiKeys, usageDaily, usageRecords } from "../db/schema/mod.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
+import type { CurrentUsage } from "./model.ts";
 
-export interface CurrentUsage {
-  quota_used: number;
-  quota_total: number;
-  quota_remaining: number;
-  quota_percentage: number;
-  quota_reset_at: string;
-  days_until_reset: number;
-  plan: string;
-}
 
 /** This month's quota use, reservations of calls in flight included. */
 export async function currentUsage(limits: QuotaCounter, user: { id: number; plan: string; monthlyQuota: number }, now = new Date()): Promise<CurrentUsage> {

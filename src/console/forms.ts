@@ -1,0 +1,26 @@
+// What console pages show of service results: key rows and form errors next to their fields.
+import { HttpError } from "../http/mod.ts";
+import { type ApiKey, isExpired } from "../keys/mod.ts";
+import type { FormErrors, KeyRow } from "../../views/types.ts";
+
+/** A key as the keys table shows it. */
+export function keyRow(key: ApiKey): KeyRow {
+  return {
+    id: key.id,
+    name: key.name,
+    description: key.description,
+    prefix: key.keyPrefix,
+    status: !key.isActive ? "revoked" : isExpired(key) ? "expired" : "active",
+    rateLimit: key.rateLimit,
+    totalRequests: key.totalRequests,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** Form errors from a refusal: a field's message next to it, anything else above the form. */
+export function formErrors(error: unknown, values: Record<string, string>): FormErrors {
+  if (!(error instanceof HttpError)) throw error;
+  const field = error.param?.split(/[.[]/)[0];
+  return field && error.code === "validation" ? { fields: { [field]: error.message }, values } : { form: error.message, values };
+}
