@@ -1,6 +1,6 @@
 // One contract suite for both HealthStore implementations (in-process and Redis), and the tracker over them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connectFastRedis, type RedisCommands } from "../redis/mod.ts";
+import { connectFastRedis, connectRedis, type RedisCommands } from "../redis/mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
 import { createHealthTracker, createMemoryHealthStore, type HealthStore } from "./health.ts";
 import { createRedisHealthStore } from "./health_redis.ts";
@@ -20,8 +20,10 @@ beforeAll(async () => {
   redis = await connectFastRedis(REDIS_URL);
 });
 afterAll(async () => {
-  await redis.send("DEL", [`${prefix}:{health}:failures`, `${prefix}:{health}:cooldowns`]);
   redis.close();
+  const cleaner = await connectRedis(REDIS_URL);
+  await cleaner.del([`${prefix}:{health}:failures`, `${prefix}:{health}:cooldowns`]);
+  await cleaner.close();
 });
 
 for (const [name, open] of implementations) {
