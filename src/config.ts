@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
 import { ConfigError, demoModel, intFrom, loadUpstreams, type ModelConfig, numberFrom, type RoutingConfig, type UpstreamConfig, urlFrom } from "./config_upstreams.ts";
 
@@ -50,6 +51,8 @@ export interface Config {
   registrationsPerHourPerAddress: number;
   /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
   publicOrigin: string | null;
+  /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
+  workers: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -69,6 +72,16 @@ function embeddedJwtSecret(dataDir: string): string {
   const secret = randomBytes(48).toString("base64url");
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** WORKERS=N or "auto" (one per core); more than one needs PostgreSQL and Redis, which the processes share. */
+function workersFrom(env: Record<string, string | undefined>, databaseUrl: string | null, redisUrl: string | null): number {
+  const workers = env.WORKERS === "auto" ? availableParallelism() : intFrom(env, "WORKERS", 1, 1, 256);
+  if (workers > 1 && (!databaseUrl || !redisUrl)) {
+    // PGlite is one process's database, and in-process limits are exact only within one process.
+    throw new ConfigError(`WORKERS=${env.WORKERS} needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process and in-process rate limits are exact only within one, so the embedded default runs one hub process`);
+  }
+  return workers;
 }
 
 /** Validates the environment once; throws ConfigError saying what is wrong and how to fix it. */
@@ -108,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`TRUST_PROXY ${(error as Error).message}`);
   }
 
+  const workers = workersFrom(env, databaseUrl, redisUrl);
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
@@ -137,5 +151,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
+    workers,
   });
 }

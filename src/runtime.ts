@@ -14,7 +14,7 @@ import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
-import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
@@ -88,7 +88,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       }
     });
   } else {
-    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+    const writer = createGroupCommitWriter(await usageBatchWriter(database), {
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
@@ -135,6 +135,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await health.close();
       await limits.close();
       await journal?.close();
+      keys.close();
       if (!options.database) await database.close();
     },
   };

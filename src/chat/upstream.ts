@@ -35,6 +35,21 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
 
 export type UpstreamResult = { ok: true; call: UpstreamCall } | { ok: false; failure: UpstreamFailure };
 
+const headerCache = new WeakMap<UpstreamConfig, Map<string, [Record<string, string>, Record<string, string>]>>();
+
+/** The request headers of an upstream with one key of its pool (JSON and stream variants), built once per upstream and key rather than per call. */
+function requestHeaders(upstream: UpstreamConfig, apiKey: string, stream: boolean): Record<string, string> {
+  let byKey = headerCache.get(upstream);
+  if (!byKey) headerCache.set(upstream, (byKey = new Map()));
+  let cached = byKey.get(apiKey);
+  if (!cached) {
+    const base = { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...upstream.headers };
+    cached = [{ ...base, accept: "application/json" }, { ...base, accept: "text/event-stream" }];
+    byKey.set(apiKey, cached);
+  }
+  return cached[stream ? 1 : 0];
+}
+
 /**
  * POSTs `body` to the model's upstream with the operator's key, asking for usage on streams.
  * Resolves once the upstream's headers arrive: a 2xx as a call, anything else as a failure.
@@ -50,25 +65,23 @@ export async function callUpstream(upstream: UpstreamConfig, model: Pick<ModelCo
   };
   const onClientAbort = () => abort("client disconnected");
   options.signal.addEventListener("abort", onClientAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => abort("timeout"), upstream.timeoutMs);
-  };
+  // One timer per call, re-armed in place on each chunk (cheaper than clearing and creating one per chunk).
+  const timer = setTimeout(() => abort("timeout"), upstream.timeoutMs);
+  const touch = () => void timer.refresh();
   const done = () => {
     clearTimeout(timer);
     options.signal.removeEventListener("abort", onClientAbort);
   };
   const failed = (kind: UpstreamFailure["kind"], why: string): UpstreamResult => ({ ok: false, failure: { kind, upstream: upstream.name, reason: why } });
+  const stream = body.stream === true;
   const payload: Record<string, unknown> = { ...body, model: model.upstreamModel };
-  if (body.stream === true && path === "/chat/completions") payload.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  if (stream && path === "/chat/completions") payload.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
-  touch();
   let response: Response;
   try {
     response = await fetch(`${upstream.baseUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...upstream.headers },
+      headers: requestHeaders(upstream, apiKey, stream),
       body: JSON.stringify(payload),
       signal: controller.signal,
     });
