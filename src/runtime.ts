@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { AuthDeps } from "./auth/mod.ts";
+import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
@@ -58,6 +59,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let journal: UsageJournal | null = null;
   let limits: LimitStore;
   let throttle: ThrottleStore;
+  let health: HealthStore;
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
@@ -76,6 +78,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     const fastRedis = await connectFastRedis(config.redisUrl);
     limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs, journal });
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
+    health = createRedisHealthStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
@@ -94,6 +97,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
     throttle = createMemoryThrottleStore();
+    health = createMemoryHealthStore();
     drainWriter = () => writer.drain();
   }
 
@@ -101,6 +105,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     keys.invalidate(target);
     redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(target)).catch(() => {});
   };
+
+  // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
+  const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
+  const router = createRouter(config.upstreams, config.routing, { health: tracker, keys: createKeyPool() });
 
   let draining = false;
   const deps: AppDeps = {
@@ -112,6 +120,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     limits,
     throttle,
     keys,
+    router,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
     clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
@@ -132,6 +141,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
       await throttle.close();
+      await health.close();
       await limits.close();
       await journal?.close();
       keys.close();

@@ -27,6 +27,10 @@ export interface CallOutcome {
   countsQuota?: boolean;
   model?: string | null;
   upstream?: string | null;
+  /** The model id at the upstream that served (or was tried last). */
+  upstreamModel?: string | null;
+  /** Upstream tries made (failovers and key rotations included). */
+  attempts?: number;
   promptTokens?: number;
   completionTokens?: number;
   tokensEstimated?: boolean;
@@ -125,6 +129,8 @@ export function usageRecordOf(call: DeveloperCall, outcome: CallOutcome): UsageR
     endpoint: call.endpoint,
     model: storableText(outcome.model, 200),
     upstream: storableText(outcome.upstream, 100),
+    upstreamModel: storableText(outcome.upstreamModel, 200),
+    attempts: outcome.attempts ?? 0,
     status: outcome.status,
     outcome: outcome.outcome,
     countsQuota: call.reservedQuota && (outcome.countsQuota ?? false),

@@ -13,13 +13,14 @@ with input as (
     "id" text, "userId" int, "apiKeyId" int, "endpoint" text, "model" text, "upstream" text, "status" int,
     "outcome" text, "countsQuota" boolean, "promptTokens" int, "completionTokens" int, "tokensEstimated" boolean,
     "cost" double precision, "latencyMs" int, "ttfbMs" int, "stream" boolean, "error" text, "createdAt" timestamptz,
-    "quotaPeriod" date)
+    "quotaPeriod" date, "upstreamModel" text, "attempts" int)
 ),
 inserted as (
   insert into usage_records (id, user_id, api_key_id, endpoint, model, upstream, status, outcome, counts_quota,
-    prompt_tokens, completion_tokens, tokens_estimated, cost, latency_ms, ttfb_ms, stream, error, created_at)
+    prompt_tokens, completion_tokens, tokens_estimated, cost, latency_ms, ttfb_ms, stream, error, created_at, upstream_model, attempts)
   select "id", "userId", "apiKeyId", "endpoint", "model", "upstream", "status", "outcome", "countsQuota",
-    "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt"
+    "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt",
+    "upstreamModel", coalesce("attempts", 0)
   from input order by "id"
   on conflict (id) do nothing
   returning id, user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
