@@ -64,6 +64,24 @@ export interface Config {
   registrationsPerHourPerAddress: number;
   /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
   publicOrigin: string | null;
+  /** Mail, verification and webhooks (issue 12): see notificationsFrom. */
+  notifications: NotificationsConfig;
+}
+
+export interface NotificationsConfig {
+  /** smtp:// or smtps:// with user and password; null: no mail is sent. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where links in mails point: PUBLIC_URL without its trailing slash, else http://localhost:PORT. */
+  publicUrl: string;
+  requireEmailVerification: boolean;
+  webhookAllowPrivate: boolean;
+  /** First retry delay of mails and webhook deliveries (doubling each time); tests shorten it. */
+  retryBaseMs: number;
+  /** How often each instance looks for due mails and deliveries. */
+  pollMs: number;
+  /** Whether this process runs the mail and webhook senders and the key-expiry sweep (tests turn them off). */
+  workers: boolean;
 }
 
 export class ConfigError extends Error {
@@ -253,5 +271,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
+    notifications: Object.freeze({
+      smtpUrl: urlFrom(env, "SMTP_URL", ["smtp:", "smtps:"]),
+      mailFrom: env.MAIL_FROM || "AI Hub <no-reply@localhost>",
+      publicUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+      requireEmailVerification: switchFrom(env, "REQUIRE_EMAIL_VERIFICATION", false),
+      webhookAllowPrivate: switchFrom(env, "WEBHOOK_ALLOW_PRIVATE", false),
+      retryBaseMs: intFrom(env, "NOTIFY_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      pollMs: intFrom(env, "NOTIFY_POLL_MS", 1_000, 10, 600_000),
+      workers: switchFrom(env, "NOTIFY_WORKERS", true),
+    }),
   });
 }
