@@ -14,4 +14,6 @@ export interface GatewayDeps {
   log: Logger;
   limits: LimitStore;
   keys: KeyVerifier;
+  /** Told after each admitted chat call with the quota used after it (quota alerts); must not throw or block. */
+  onQuotaAdmitted(event: { userId: number; used: number; limit: number; periodKey: string }): void;
 }
