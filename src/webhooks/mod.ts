@@ -5,5 +5,5 @@ export type { WebhooksDeps } from "./routes.ts";
 export { RETRY_FOR_MS, startWebhookSender } from "./sender.ts";
 export type { WebhookSenderOptions } from "./sender.ts";
 export { signatureHeader, verifySignature } from "./signature.ts";
-export { deleteWebhook, deliveryView, emitEvent, EVENT_TYPES, findWebhook, listDeliveries, listWebhooks, queueTestEvent, webhookView } from "./store.ts";
+export { createWebhook, deleteWebhook, deliveryView, emitEvent, EVENT_TYPES, findWebhook, listDeliveries, listWebhooks, queueTestEvent, webhookView } from "./store.ts";
 export type { Delivery, EventType, Webhook } from "./store.ts";
