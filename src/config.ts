@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -64,7 +65,9 @@ export interface Config {
   registrationsPerHourPerAddress: number;
   /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
   publicOrigin: string | null;
-  /** Mail, verification and webhooks (issue 12): see notificationsFrom. */
+  /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
+  workers: number;
+  /** Mail, verification and webhooks (issue 12). */
   notifications: NotificationsConfig;
 }
 
@@ -206,6 +209,16 @@ function loadUpstreams(env: Record<string, string | undefined>): { upstreams: Up
   return { upstreams, models, defaultModel };
 }
 
+/** WORKERS=N or "auto" (one per core); more than one needs PostgreSQL and Redis, which the processes share. */
+function workersFrom(env: Record<string, string | undefined>, databaseUrl: string | null, redisUrl: string | null): number {
+  const workers = env.WORKERS === "auto" ? availableParallelism() : intFrom(env, "WORKERS", 1, 1, 256);
+  if (workers > 1 && (!databaseUrl || !redisUrl)) {
+    // PGlite is one process's database, and in-process limits are exact only within one process.
+    throw new ConfigError(`WORKERS=${env.WORKERS} needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process and in-process rate limits are exact only within one, so the embedded default runs one hub process`);
+  }
+  return workers;
+}
+
 /** Validates the environment once; throws ConfigError saying what is wrong and how to fix it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = intFrom(env, "PORT", 3000, 0, 65535);
@@ -243,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`TRUST_PROXY ${(error as Error).message}`);
   }
 
+  const workers = workersFrom(env, databaseUrl, redisUrl);
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
@@ -271,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
+    workers,
     notifications: Object.freeze({
       smtpUrl: urlFrom(env, "SMTP_URL", ["smtp:", "smtps:"]),
       mailFrom: env.MAIL_FROM || "AI Hub <no-reply@localhost>",

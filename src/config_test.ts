@@ -31,6 +31,13 @@ describe("loadConfig()", () => {
     expect(readFileSync(join(dataDir, "jwt-secret"), "utf8")).toBe(first.jwtSecret);
   });
 
+  test("WORKERS is 1 by default, N or one per core (auto) on PostgreSQL + Redis", () => {
+    const shared = { DATABASE_URL: "postgres://localhost/db", REDIS_URL: "redis://localhost", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig({ DATA_DIR: dir() }).workers).toBe(1);
+    expect(loadConfig({ ...shared, WORKERS: "3" }).workers).toBe(3);
+    expect(loadConfig({ ...shared, WORKERS: "auto" }).workers).toBe(navigator.hardwareConcurrency);
+  });
+
   test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
   });
@@ -48,6 +55,9 @@ describe("loadConfig()", () => {
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "0" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer from 1 to 1000000"],
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "ten" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer"],
     [{ PUBLIC_URL: "ftp://hub.example.com" }, "PUBLIC_URL must start with http: or https:"],
+    [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process"],
+    [{ WORKERS: "auto", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, "needs DATABASE_URL and REDIS_URL"],
+    [{ WORKERS: "0" }, "WORKERS must be an integer from 1 to 256"],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {

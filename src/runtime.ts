@@ -17,7 +17,7 @@ import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/m
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createMailer, type Mailer, type Sender, startLoop, startMailSender } from "./mail/mod.ts";
 import { startWebhookSender, type WebhooksDeps } from "./webhooks/mod.ts";
-import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps {
@@ -90,7 +90,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       }
     });
   } else {
-    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+    const writer = createGroupCommitWriter(await usageBatchWriter(database), {
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
@@ -159,6 +159,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await throttle.close();
       await limits.close();
       await journal?.close();
+      keys.close();
       if (!options.database) await database.close();
     },
   };

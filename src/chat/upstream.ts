@@ -24,6 +24,19 @@ export interface UpstreamFailure {
 
 export type UpstreamResult = { ok: true; call: UpstreamCall } | { ok: false; failure: UpstreamFailure };
 
+const headerCache = new WeakMap<UpstreamConfig, [Record<string, string>, Record<string, string>]>();
+
+/** The request headers of an upstream (JSON and stream variants), built once per upstream rather than per call. */
+function requestHeaders(upstream: UpstreamConfig, stream: boolean): Record<string, string> {
+  let cached = headerCache.get(upstream);
+  if (!cached) {
+    const base = { "content-type": "application/json", ...(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}), ...upstream.headers };
+    cached = [{ ...base, accept: "application/json" }, { ...base, accept: "text/event-stream" }];
+    headerCache.set(upstream, cached);
+  }
+  return cached[stream ? 1 : 0];
+}
+
 /**
  * POSTs `body` to the model's upstream with the operator's key, asking for usage on streams.
  * Resolves once the upstream's headers arrive: a 2xx as a call, anything else as a failure.
@@ -37,25 +50,23 @@ export async function callUpstream(upstream: UpstreamConfig, model: ModelConfig,
   };
   const onClientAbort = () => abort("client disconnected");
   options.signal.addEventListener("abort", onClientAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => abort("timeout"), upstream.timeoutMs);
-  };
+  // One timer per call, re-armed in place on each chunk (cheaper than clearing and creating one per chunk).
+  const timer = setTimeout(() => abort("timeout"), upstream.timeoutMs);
+  const touch = () => void timer.refresh();
   const done = () => {
     clearTimeout(timer);
     options.signal.removeEventListener("abort", onClientAbort);
   };
   const failed = (kind: UpstreamFailure["kind"], why: string): UpstreamResult => ({ ok: false, failure: { kind, upstream: upstream.name, reason: why } });
+  const stream = body.stream === true;
   const payload: Record<string, unknown> = { ...body, model: model.upstreamModel };
-  if (body.stream === true) payload.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  if (stream) payload.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
-  touch();
   let response: Response;
   try {
     response = await fetch(`${upstream.baseUrl}/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}), ...upstream.headers },
+      headers: requestHeaders(upstream, stream),
       body: JSON.stringify(payload),
       signal: controller.signal,
     });

@@ -39,10 +39,21 @@ export interface CallOutcome {
 /** An admission as a value: admitted, or refused with the outcome to record and the error to answer. */
 export type AdmitResult = { ok: true } | { ok: false; outcome: CallOutcome; error: HttpError };
 
+// The current quota period, computed once a month rather than per call (three Dates and an ISO string).
+let current: { key: string; end: Date; endMs: number } | null = null;
+
+function currentPeriod(): { key: string; end: Date } {
+  const now = Date.now();
+  if (!current || now >= current.endMs) {
+    const period = quotaPeriod(new Date(now));
+    current = { key: period.key, end: period.end, endMs: period.end.getTime() };
+  }
+  return current;
+}
+
 /** Begins metering a call by a verified key; `id` (the request id) becomes its usage record's id. */
 export function startCall(key: VerifiedKey, endpoint: string, id: string = crypto.randomUUID()): DeveloperCall {
-  const period = quotaPeriod();
-  return { id, key, endpoint, startedAt: performance.now(), period: { key: period.key, end: period.end }, reservedQuota: false, limits: null, settled: false };
+  return { id, key, endpoint, startedAt: performance.now(), period: currentPeriod(), reservedQuota: false, limits: null, settled: false };
 }
 
 /** Quota left after this call's admission (null before it was decided). */

@@ -1,6 +1,6 @@
 // Writes usage records with their daily rollups, key counters and quota counter in one statement.
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/mod.ts";
+import type { Database, Db } from "../db/mod.ts";
 import { quotaUsage } from "../db/schema/mod.ts";
 import type { UsageRecord } from "./record.ts";
 
@@ -64,6 +64,32 @@ export async function writeUsageBatch(db: Db, records: ReadonlyArray<UsageRecord
   if (records.length === 0) return;
   const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
   await db.execute(sql`${sql.raw(BATCH_HEAD)}${json}${sql.raw(BATCH_TAIL)}`);
+}
+
+/** A string as a PostgreSQL literal (quotes doubled; backslashes doubled in an E'' literal, whatever the settings). */
+export function sqlLiteral(text: string): string {
+  const quoted = `'${text.replaceAll("'", "''")}'`;
+  return text.includes("\\") ? `E${quoted.replaceAll("\\", "\\\\")}` : quoted;
+}
+
+/**
+ * The batch writer for `database`. On PGlite the statement is prepared once: planning it costs more than writing
+ * a whole batch (measured ~8 ms vs ~0.4 ms for one record), and PGlite's query API binds parameters only to
+ * unnamed statements, so the batch goes to EXECUTE as one escaped literal. postgres.js prepares statements itself.
+ */
+export async function usageBatchWriter(database: Database): Promise<(records: ReadonlyArray<UsageRecord | string>) => Promise<void>> {
+  const { db } = database;
+  if (database.kind !== "pglite") return (records) => writeUsageBatch(db, records);
+  // One PGlite may serve several runtimes (tests): prepare once per database.
+  const prepared = await db.execute(sql`select 1 from pg_prepared_statements where name = 'aihub_write_usage'`);
+  if ((prepared as unknown as { rows: unknown[] }).rows.length === 0) {
+    await db.execute(sql.raw(`prepare aihub_write_usage(jsonb) as ${WRITE_BATCH_SQL.replace("$1::jsonb", "$1")}`));
+  }
+  return async (records) => {
+    if (records.length === 0) return;
+    const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
+    await db.execute(sql.raw(`execute aihub_write_usage(${sqlLiteral(json)})`));
+  };
 }
 
 /** Quota used by a user in a period, as the database knows it (the source of truth). */
