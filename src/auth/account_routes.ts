@@ -90,7 +90,8 @@ export function accountCareRoutes(deps: AccountCareDeps) {
       detail: operation({ operationId: "listSessions", summary: "Your live sessions: device, address, last seen", tag: "accounts", access: "account", errors: ACCOUNT_ERRORS }),
     })
     .delete("/sessions/:id", async ({ account, params, set }) => {
-      if (!(await endUserSession(db, account.user.id, params.id))) throw new HttpError("not_found", "Session not found");
+      // Session ids are base64url: anything else (a NUL the database would refuse) is simply no session of yours.
+      if (!/^[\w-]{1,64}$/.test(params.id) || !(await endUserSession(db, account.user.id, params.id))) throw new HttpError("not_found", "Session not found");
       set.status = 204;
       return null;
     }, {
