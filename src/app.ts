@@ -1,6 +1,6 @@
 // Composes the HTTP app from its features; never listens (main.ts does, tests call app.handle).
 import { Elysia } from "elysia";
-import { authRoutes } from "./auth/mod.ts";
+import { accountCareRoutes, authRoutes } from "./auth/mod.ts";
 import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
@@ -8,6 +8,7 @@ import { keysRoutes } from "./keys/mod.ts";
 import { openApiRoutes, type RouteInfo } from "./openapi/mod.ts";
 import type { AppDeps } from "./runtime.ts";
 import { usageRoutes } from "./usage/mod.ts";
+import { webhooksRoutes } from "./webhooks/mod.ts";
 
 /** Builds the Elysia app serving the API and the console from its dependencies. */
 export function createApp(deps: AppDeps) {
@@ -17,8 +18,10 @@ export function createApp(deps: AppDeps) {
     .use(httpPlugin(deps.log))
     .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))
     .use(authRoutes(deps))
+    .use(accountCareRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))
+    .use(webhooksRoutes(deps))
     .use(gatewayRoutes(deps))
     .use(staticRoutes())
     // The document is generated from the whole app's route table, so it is read once the app is built.

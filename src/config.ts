@@ -57,6 +57,24 @@ export interface Config {
   publicOrigin: string | null;
   /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
   workers: number;
+  /** Mail, verification and webhooks (issue 12). */
+  notifications: NotificationsConfig;
+}
+
+export interface NotificationsConfig {
+  /** smtp:// or smtps:// with user and password; null: no mail is sent. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where links in mails point: PUBLIC_URL without its trailing slash, else http://localhost:PORT. */
+  publicUrl: string;
+  requireEmailVerification: boolean;
+  webhookAllowPrivate: boolean;
+  /** First retry delay of mails and webhook deliveries (doubling each time); tests shorten it. */
+  retryBaseMs: number;
+  /** How often each instance looks for due mails and deliveries. */
+  pollMs: number;
+  /** Whether this process runs the mail and webhook senders and the key-expiry sweep (tests turn them off). */
+  workers: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -158,5 +176,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
     workers,
+    notifications: Object.freeze({
+      smtpUrl: urlFrom(env, "SMTP_URL", ["smtp:", "smtps:"]),
+      mailFrom: env.MAIL_FROM || "AI Hub <no-reply@localhost>",
+      publicUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+      requireEmailVerification: switchFrom(env, "REQUIRE_EMAIL_VERIFICATION", false),
+      webhookAllowPrivate: switchFrom(env, "WEBHOOK_ALLOW_PRIVATE", false),
+      retryBaseMs: intFrom(env, "NOTIFY_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      pollMs: intFrom(env, "NOTIFY_POLL_MS", 1_000, 10, 600_000),
+      workers: switchFrom(env, "NOTIFY_WORKERS", true),
+    }),
   });
 }

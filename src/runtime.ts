@@ -2,22 +2,26 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { AuthDeps } from "./auth/mod.ts";
+import { type AlertDeps, keyRevoked, quotaAdmitted, sweepExpiringKeys } from "./alerts/mod.ts";
+import type { AccountCareDeps, AuthDeps } from "./auth/mod.ts";
 import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
-import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
+import { eq } from "drizzle-orm";
+import { type Database, migrate, openPglite, openPostgres, schema } from "./db/mod.ts";
 import type { GatewayDeps } from "./gateway/mod.ts";
 import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
+import { createMailer, type Mailer, type Sender, startLoop, startMailSender } from "./mail/mod.ts";
+import { startWebhookSender, type WebhooksDeps } from "./webhooks/mod.ts";
 import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
-export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
+export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps {
   config: Config;
   log: Logger;
   database: Database;
@@ -29,6 +33,7 @@ export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, Con
   /** True once the hub is shutting down: /ready fails so load balancers stop sending. */
   draining(): boolean;
   onUserChanged(userId: number): void;
+  mailer: Mailer;
 }
 
 export interface Runtime {
@@ -110,6 +115,28 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
   const router = createRouter(config.upstreams, config.routing, { health: tracker, keys: createKeyPool() });
 
+  // Mail, webhooks and alerts (issue 12): requests queue rows; this instance's loops deliver them.
+  const notify = config.notifications;
+  const workers: Sender[] = [];
+  let webhookSender: Sender | null = null;
+  const wakeWebhooks = () => webhookSender?.wake();
+  let mailSender: Sender | null = null;
+  const mailer = createMailer(db, { enabled: notify.smtpUrl !== null, onQueued: () => mailSender?.wake() });
+  const alertDeps: AlertDeps = { db, mailer, log, publicUrl: notify.publicUrl, wakeWebhooks };
+  if (notify.workers) {
+    if (notify.smtpUrl) workers.push(mailSender = startMailSender(db, { smtpUrl: notify.smtpUrl, from: notify.mailFrom, log, retryBaseMs: notify.retryBaseMs, pollMs: notify.pollMs }));
+    workers.push(webhookSender = startWebhookSender(db, {
+      log,
+      allowPrivate: notify.webhookAllowPrivate,
+      retryBaseMs: notify.retryBaseMs,
+      pollMs: notify.pollMs,
+      onDisabled: (hook) => void findOwner(hook.userId).then((owner) => owner && mailer.send(owner.email, owner.lang, { kind: "webhook_disabled", webhookUrl: hook.url, url: `${notify.publicUrl}/dashboard/settings` })).catch(() => {}),
+    }));
+    workers.push(startLoop(() => sweepExpiringKeys(alertDeps), { pollMs: Math.max(notify.pollMs, 3600_000), log, name: "key expiry sweep" }));
+  }
+  const findOwner = async (userId: number) => (await db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1))[0] ?? null;
+  const background = (what: string) => (error: unknown) => log.error(`${what} failed`, { error });
+
   let draining = false;
   const deps: AppDeps = {
     config,
@@ -121,7 +148,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle,
     keys,
     router,
-    onKeyRevoked: (keyHash) => invalidate({ keyHash }),
+    onKeyRevoked: (keyHash) => {
+      invalidate({ keyHash });
+      keyRevoked(alertDeps, keyHash).catch(background("key.revoked event"));
+    },
+    onQuotaAdmitted: (event) => void quotaAdmitted(alertDeps, event).catch(background("quota alert")),
+    mailer,
+    wakeWebhooks,
     onUserChanged: (userId) => invalidate({ userId }),
     clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
   };
@@ -136,6 +169,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (flusher) await flusher.flushNow();
     },
     async close() {
+      await Promise.all(workers.map((w) => w.stop()));
       await drainWriter();
       await flusher?.stop();
       await subscriber?.close().catch(() => {});
