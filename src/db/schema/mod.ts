@@ -2,3 +2,4 @@
 export * from "./users.ts";
 export * from "./api_keys.ts";
 export * from "./usage.ts";
+export * from "./admin.ts";

@@ -13,6 +13,8 @@ export const users = pgTable("users", {
   rateLimitCeiling: integer("rate_limit_ceiling"),
   isActive: boolean("is_active").notNull().default(true),
   isVerified: boolean("is_verified").notNull().default(false),
+  /** user or admin. */
+  role: varchar("role", { length: 20 }).notNull().default("user"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (table) => [index("idx_users_plan").on(table.plan)]);
