@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
+import { type AdminConfig, loadAdminConfig } from "./config_admin.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -64,6 +65,8 @@ export interface Config {
   registrationsPerHourPerAddress: number;
   /** The hub's own origin from PUBLIC_URL (e.g. https://hub.example.com), for the console's Origin check; null: the Host header. */
   publicOrigin: string | null;
+  /** Operators: ADMIN_EMAILS, ADMIN_IDLE_MINUTES and the key sealing upstream keys (config_admin.ts). */
+  admin: AdminConfig;
 }
 
 export class ConfigError extends Error {
@@ -228,7 +231,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
+  let admin: AdminConfig;
+  try {
+    admin = loadAdminConfig(env, { dataDir, embedded: !databaseUrl, jwtSecret });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+
   return Object.freeze({
+    admin,
     port,
     host,
     dataDir,
