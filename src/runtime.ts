@@ -2,7 +2,9 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { type AdminDeps, promoteAdminEmails } from "./admin/mod.ts";
 import type { AuthDeps } from "./auth/mod.ts";
+import { type Catalog, createSealer, openCatalog } from "./catalog/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
@@ -12,17 +14,19 @@ import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.t
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
+import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
-export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
+export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, AdminDeps {
   config: Config;
   log: Logger;
   database: Database;
   limits: LimitStore;
   throttle: ThrottleStore;
   keys: KeyVerifier;
+  catalog: Catalog;
   /** Pings Redis (for /ready) when the hub uses it. */
   redisPing: (() => Promise<void>) | null;
   onUserChanged(userId: number): void;
@@ -46,6 +50,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
   if (!options.skipMigrate) await migrate(database);
   const { db } = database;
+  await loadPlans(db);
+  const promoted = await promoteAdminEmails(db, config.admin.emails);
+  if (promoted.length > 0) log.info("ADMIN_EMAILS: promoted to admin", { emails: promoted });
+  const catalog = await openCatalog(db, { config, sealer: createSealer(config.admin.catalogKey), onError: () => log.error("an upstream key could not be decrypted: was the catalog key (CATALOG_SECRET or DATA_DIR/catalog-key) changed?") });
   const loadQuota = (userId: number, periodKey: string) => storedQuotaUsed(db, userId, periodKey);
 
   let redis: Redis | null = null;
@@ -57,6 +65,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
+  type Notice = { keyHash?: string; userId?: number; plans?: boolean; catalog?: boolean };
+  // What a change notice does on this instance: key cache entries dropped, plans or the catalog read again.
+  const apply = (notice: Notice) => {
+    if (notice.plans) void loadPlans(db).then(() => keys.invalidate({ all: true }), (error) => log.error("reloading plans failed", { error }));
+    if (notice.catalog) void catalog.reload().catch((error) => log.error("reloading the catalog failed", { error }));
+    if (notice.keyHash !== undefined || notice.userId !== undefined) keys.invalidate(notice);
+  };
 
   if (config.redisUrl) {
     let lastError = 0;
@@ -79,7 +94,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     await subscriber.connect();
     await subscriber.subscribe(INVALIDATION_CHANNEL, (message) => {
       try {
-        keys.invalidate(JSON.parse(message) as { keyHash?: string; userId?: number });
+        apply(JSON.parse(message) as Notice);
       } catch {
         log.warn("ignored a malformed invalidation message");
       }
@@ -93,13 +108,22 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     drainWriter = () => writer.drain();
   }
 
-  const invalidate = (target: { keyHash?: string; userId?: number }) => {
-    keys.invalidate(target);
-    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(target)).catch(() => {});
+  const invalidate = (notice: Notice) => {
+    if (notice.plans) keys.invalidate({ all: true });
+    else if (!notice.catalog) keys.invalidate(notice);
+    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(notice)).catch(() => {});
   };
 
   const deps: AppDeps = {
-    config,
+    // models and upstreams read the live catalog (configuration entries plus the database's), so every reader of
+    // config.models / config.upstreams (gateway, console) follows operators' changes.
+    config: Object.freeze(Object.defineProperties({ ...config }, {
+      models: { get: () => catalog.models(), enumerable: true },
+      upstreams: { get: () => catalog.upstreams(), enumerable: true },
+    })),
+    catalog,
+    onPlansChanged: () => invalidate({ plans: true }),
+    onCatalogChanged: () => invalidate({ catalog: true }),
     log,
     database,
     redisPing: redis ? () => limits.ping() : null,

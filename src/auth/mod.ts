@@ -12,3 +12,4 @@ export { registerRefusal } from "./routes.ts";
 export { createSession, revokeSession } from "./sessions.ts";
 export { findUserByEmail, findUserById, listSubscriptions, normalizeEmail, setUserActive, setUserPlan } from "./users.ts";
 export type { User } from "./users.ts";
+export { consumePasswordResetToken, issuePasswordResetToken } from "./reset_tokens.ts";

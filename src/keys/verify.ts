@@ -61,8 +61,8 @@ interface CacheEntry {
 
 export interface KeyVerifier {
   verify(secret: string): Promise<VerifyResult>;
-  /** Drops cached entries of a key (by hash) or of every key of a user. */
-  invalidate(target: { keyHash?: string; userId?: number }): void;
+  /** Drops cached entries of a key (by hash), of every key of a user, or all of them (a plan changed). */
+  invalidate(target: { keyHash?: string; userId?: number; all?: boolean }): void;
 }
 
 /** Creates a verifier caching rows for `ttlMs` (negative answers for at most 1 s). */
@@ -96,7 +96,8 @@ export function createKeyVerifier(db: Db, options: { ttlMs: number; now?: () => 
       }
       return entry.row ? checkKey(entry.row, hash, now()) : { valid: false, code: "NOT_FOUND" };
     },
-    invalidate({ keyHash, userId }) {
+    invalidate({ keyHash, userId, all }) {
+      if (all) cache.clear();
       if (keyHash) cache.delete(keyHash);
       if (userId !== undefined) for (const [hash, entry] of cache) if (entry.row?.user.id === userId) cache.delete(hash);
     },
