@@ -1,6 +1,7 @@
 // Entry point: load config → open database/Redis → migrate → createApp → listen; graceful shutdown on SIGTERM/SIGINT.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startAdminChannel } from "./admin/channel.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { lastResortResponse } from "./http/mod.ts";
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     },
   });
   const port = app.server?.port ?? config.port;
+  // `npm run admin` reaches this hub through a loopback channel and a token file only this machine's operator can read.
+  const channel = startAdminChannel(runtime.deps, { dataDir: config.dataDir, log });
   log.info("AI Hub is listening", {
     url: `http://localhost:${port}`,
     storage: config.databaseUrl ? "postgresql" : `pglite (${config.dataDir})`,
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info("shutting down", { signal });
     // Stop accepting, let in-flight responses finish, then write what they left behind.
+    channel.stop();
     await app.server?.stop(false);
     await runtime.close();
     if (!config.databaseUrl) rmSync(lockFile, { force: true });
