@@ -33,6 +33,8 @@ export interface AdminUserRow {
   rate_limit_ceiling: number;
   custom_rate_limit_ceiling: number | null;
   created_at: string;
+  /** The monthly quota when it differs from the plan's default (an operator's custom quota), else null. */
+  custom_quota?: number | null;
 }
 
 export interface AdminUsersProps {

@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import { adminUsage, type AdminDeps, listAudit, patchPlanAction, patchUserAction, planPatch, planView, resetLinkAction, searchUsers, userDetail, userPatch, type UserPatch } from "../admin/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
-import { isPlanName, PLAN_NAMES, PLANS } from "../plans/mod.ts";
+import { isPlanName, PLAN_NAMES, PLANS, planOf } from "../plans/mod.ts";
 import { AdminOverviewPage } from "../../views/pages/admin/overview.tsx";
 import { AdminAuditPage, AdminPlansPage } from "../../views/pages/admin/settings.tsx";
 import { AdminUserPage, AdminUsersPage } from "../../views/pages/admin/users.tsx";
@@ -20,7 +20,8 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
   const showUser = async (page: PageContext, id: number, extra: { errors?: FormErrors; notice?: string; resetUrl?: string } = {}) => {
     const detail = await userDetail(db, limits, id);
     if (!detail) return null;
-    return AdminUserPage({ ctx: page, user: detail.user, keys: detail.keys, subscriptions: detail.subscriptions, history: detail.history, ...extra });
+    const custom = detail.user.monthly_quota === planOf(detail.user.plan).monthlyQuota ? null : detail.user.monthly_quota;
+    return AdminUserPage({ ctx: page, user: { ...detail.user, custom_quota: custom }, keys: detail.keys, subscriptions: detail.subscriptions, history: detail.history, ...extra });
   };
   const userId = (raw: string) => {
     const id = Number(raw);

@@ -16,7 +16,7 @@ export function AdminLayout(props: PropsWithChildren<{ ctx: PageContext; title: 
   const current = (href: string) => (href === "/admin" ? ctx.path === "/admin" : ctx.path.startsWith(href));
   return (
     <BaseLayout ctx={ctx} title={props.title}>
-      <nav class="tabs below" aria-label={ctx.t("admin.title")}>
+      <nav class="tabs admin below" aria-label={ctx.t("admin.title")}>
         {SECTIONS.map(([href, key]) => <a href={href} aria-current={current(href) ? "page" : undefined} safe>{ctx.t(key)}</a>)}
       </nav>
       <h1 safe>{props.title}</h1>

@@ -18,7 +18,7 @@ export function AdminPlansPage(props: AdminPlansProps): JSX.Element {
               <form method="post" action={`/admin/plans/${p.name}`} class="stack">
                 <Csrf ctx={ctx} />
                 <Field id={`${p.name}-monthly_quota`} name="monthly_quota" type="number" min={0} label={ctx.t("admin.plans.quota")} value={v.monthly_quota ?? String(p.monthly_quota)} error={f.monthly_quota} />
-                <Field id={`${p.name}-price`} name="price" type="number" min={0} label={ctx.t("admin.plans.price")} value={v.price ?? String(p.price)} error={f.price} />
+                <Field id={`${p.name}-price`} name="price" inputmode="decimal" label={ctx.t("admin.plans.price")} value={v.price ?? String(p.price)} error={f.price} />
                 <Field id={`${p.name}-max_keys`} name="max_keys" type="number" min={1} label={ctx.t("admin.plans.maxKeys")} value={v.max_keys ?? String(p.max_keys)} error={f.max_keys} />
                 <Field id={`${p.name}-default_rate_limit`} name="default_rate_limit" type="number" min={1} label={ctx.t("admin.plans.rate")} value={v.default_rate_limit ?? String(p.default_rate_limit)} error={f.default_rate_limit} />
                 <button type="submit" safe>{ctx.t("admin.user.save")}</button>
@@ -86,8 +86,8 @@ export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
               <select id="m-upstream" name="upstream">{props.upstreams.map((u) => <Option value={u.name} current={mv.upstream ?? ""} label={u.name} />)}</select>
               {mf.upstream ? <span class="error" role="alert" safe>{mf.upstream}</span> : ""}</div>
             <Field id="m-upstream_model" name="upstream_model" label={ctx.t("admin.catalog.upstreamModel")} value={mv.upstream_model} error={mf.upstream_model} maxlength={200} />
-            <Field id="m-input_price" name="input_price" type="number" min={0} label={ctx.t("admin.catalog.inputPrice")} value={mv.input_price ?? "0"} error={mf.input_price} />
-            <Field id="m-output_price" name="output_price" type="number" min={0} label={ctx.t("admin.catalog.outputPrice")} value={mv.output_price ?? "0"} error={mf.output_price} />
+            <Field id="m-input_price" name="input_price" inputmode="decimal" label={ctx.t("admin.catalog.inputPrice")} value={mv.input_price ?? "0"} error={mf.input_price} />
+            <Field id="m-output_price" name="output_price" inputmode="decimal" label={ctx.t("admin.catalog.outputPrice")} value={mv.output_price ?? "0"} error={mf.output_price} />
             <button type="submit" safe>{ctx.t("admin.catalog.addModel")}</button>
           </form>
         </details>

@@ -70,7 +70,7 @@ export function AdminUserPage(props: AdminUserProps): JSX.Element {
             <div class="field"><label for="plan" safe>{ctx.t("admin.plan")}</label>
               <select id="plan" name="plan">{["free", "pro", "enterprise"].map((p) => <Option value={p} current={v.plan ?? user.plan} label={p} />)}</select>
               {f.plan ? <span class="error" role="alert" safe>{f.plan}</span> : ""}</div>
-            <Field id="monthly_quota" name="monthly_quota" label={ctx.t("admin.user.quota")} type="number" min={0} value={v.monthly_quota ?? String(user.monthly_quota)} error={f.monthly_quota} />
+            <Field id="monthly_quota" name="monthly_quota" label={ctx.t("admin.user.quota")} type="number" min={0} value={v.monthly_quota ?? (user.custom_quota == null ? "" : String(user.custom_quota))} hint={`${user.quota_used.toLocaleString("en-US")} / ${user.monthly_quota.toLocaleString("en-US")}`} error={f.monthly_quota} />
             <Field id="rate_limit_ceiling" name="rate_limit_ceiling" label={ctx.t("admin.user.ceiling")} type="number" min={1} value={v.rate_limit_ceiling ?? (user.custom_rate_limit_ceiling === null ? "" : String(user.custom_rate_limit_ceiling))} error={f.rate_limit_ceiling} />
             <button type="submit" safe>{ctx.t("admin.user.save")}</button>
           </form>
