@@ -1,30 +1,51 @@
-// Benchmarks the hub's full path (key check, atomic limit + quota, proxy, usage record) against a bare Bun proxy
-// and the upstream itself, all on this machine, and prints requests/s, p50/p99 and resident memory with ratios.
-// Run: npm run bench   (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379)
-import { readFileSync } from "node:fs";
-import { runLoad, type LoadResult } from "./load.ts";
+// Benchmarks the hub's full path (key check, atomic limit + quota, proxy, durable usage record) against a bare Bun
+// proxy and the upstream itself, on PostgreSQL + Redis and on the embedded default (PGlite, no Redis), and prints
+// requests/s, p50/p99, the hub's CPU per call and the machine's busy CPU, with ratios to the bare proxy of this run.
+// Run: npm run bench   (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; wrk if installed)
+// BENCH_SECTIONS=pg,embedded,workers,slow picks sections; BENCH_SECONDS, BENCH_CONNECTIONS as before.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LoadResult } from "./load.ts";
+import { busyShare, machineCpu, treeCpuSeconds, treeRssMb } from "./proc.ts";
+import { runWrk, WRK } from "./wrk.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,embedded,workers,slow").split(","));
 const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const BUN = process.execPath;
+// Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
+const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
 const children: Array<ReturnType<typeof Bun.spawn>> = [];
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024);
+interface Target { name: string; url: string; pid: number; headers: Record<string, string> }
+type Point = LoadResult & { rss: number; cpuUs: number; busy: number };
+
+function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
 }
 
-async function spawnServer(args: string[], env: Record<string, string> = {}, readyPath = ""): Promise<{ url: string; pid: number }> {
+async function spawnServer(args: string[], env: Record<string, string> = {}, readyPath = ""): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
   const proc = Bun.spawn([BUN, ...args], { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "8192", ...env }, stdout: "pipe", stderr: "inherit" });
   children.push(proc);
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   const { value } = await reader.read();
   const line = new TextDecoder().decode(value).trim().split("\n")[0]!;
-  const url = line.startsWith("{") ? JSON.parse(line).url.replace("localhost", "127.0.0.1") : line;
+  // A hub's start line ("AI Hub is running at http://localhost:…") or a helper's bare URL.
+  const url = (/https?:\/\/[^\s"]+/.exec(line)?.[0] ?? line).replace("localhost", "127.0.0.1");
+  void (async () => { while (!(await reader.read()).done); })(); // keep draining later log lines
   if (readyPath) for (let i = 0; i < 100 && !(await fetch(url + readyPath).then((r) => r.ok, () => false)); i++) await Bun.sleep(100);
-  return { url, pid: proc.pid };
+  return { url, proc };
+}
+
+async function stopServer(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
+  proc.kill("SIGTERM");
+  await proc.exited;
 }
 
 async function json(url: string, body: unknown, token?: string) {
@@ -33,70 +54,140 @@ async function json(url: string, body: unknown, token?: string) {
   return await r.json() as Record<string, unknown>;
 }
 
+function admin(args: string[], env: Record<string, string>): void {
+  const cmd = Bun.spawnSync([BUN, "src/admin/cli.ts", ...args], { env: { ...process.env, ...env } });
+  if (cmd.exitCode !== 0) throw new Error(`admin: ${cmd.stderr.toString()}`);
+}
+
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+
+/** One measured point: warm-up, then load with the target's CPU and the machine's busy share sampled around it. */
+async function measure(target: Target, body: string, connections: number, seconds = SECONDS): Promise<Point> {
+  await runWrk(target.url, { body, headers: target.headers, connections, seconds: 1 });
+  const cpu0 = treeCpuSeconds(target.pid), m0 = machineCpu();
+  const r = await runWrk(target.url, { body, headers: target.headers, connections, seconds });
+  const cpu1 = treeCpuSeconds(target.pid), m1 = machineCpu();
+  return { ...r, rss: treeRssMb(target.pid), cpuUs: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.requests), busy: busyShare(m0, m1) };
+}
+
+function row(mode: string, connections: number, name: string, r: Point): void {
+  console.log(`${mode.padEnd(11)}${String(connections).padStart(5)}  ${name.padEnd(22)}${fmt(r.rps).padStart(7)}  ${fmt(r.p50, 2).padStart(7)} ${fmt(r.p99, 2).padStart(7)}  ${String(r.rss).padStart(5)}  ${fmt(r.cpuUs).padStart(6)}  ${fmt(r.busy * 100).padStart(4)}%  ${r.errors + r.nonOk}`);
+}
+
+const HEADER = "mode       conns  target                  req/s   p50 ms  p99 ms  rss MB  µs/req  busy  errors";
+const bodyOf = (stream: boolean, content = "benchmark") => JSON.stringify({ model: "fake-model", stream, messages: [{ role: "user", content }] });
+
+/** Registers a user and lifts its limits with the operator command; returns its session token. */
+async function benchUser(hubUrl: string, env: Record<string, string>, beforeAdmin?: () => Promise<void>): Promise<string> {
+  const email = `bench-${Date.now()}@example.com`;
+  const { access_token } = await json(`${hubUrl}/api/v1/auth/register`, { email, password: "bench-password-123" }) as { access_token: string };
+  await beforeAdmin?.();
+  admin(["set-plan", email, "enterprise", "--quota", "1000000000", "--rate-limit-ceiling", "1000000000"], env);
+  return access_token;
+}
+
+async function createKey(hubUrl: string, token: string): Promise<string> {
+  await Bun.sleep(200);
+  const { key } = await json(`${hubUrl}/api/v1/developer/api-keys`, { name: "bench", rate_limit: 1_000_000_000 }, token) as { key: string };
+  return key;
+}
 
 async function main() {
   const { default: postgres } = await import("postgres");
-  const admin = postgres(ADMIN_PG, { max: 1, onnotice: () => {} });
+  const pgAdmin = postgres(ADMIN_PG, { max: 1, onnotice: () => {} });
   const dbName = `aihub_bench_${Date.now().toString(36)}`;
-  await admin.unsafe(`create database ${dbName}`);
+  await pgAdmin.unsafe(`create database ${dbName}`);
   const dbUrl = new URL(ADMIN_PG);
   dbUrl.pathname = `/${dbName}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-embedded-"));
   try {
     const upstream = await spawnServer(["src/testing/fake_upstream.ts", "0"]);
     const proxy = await spawnServer(["bench/bare_proxy.ts", upstream.url]);
-    const hubEnv = { DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `aihub-bench-${Date.now().toString(36)}`, JWT_SECRET: "bench-secret-bench-secret-bench-secret-42", UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: "fake-model", LOG_LEVEL: "warn", PORT: "0", HOST: "127.0.0.1", PASSWORD_MEMORY_COST: "1024", PASSWORD_TIME_COST: "1" };
-    // The hub logs its URL at info level once it listens.
-    const hub = await spawnServer(["src/main.ts"], { ...hubEnv, LOG_LEVEL: "info" }, "/ready");
+    const common = { JWT_SECRET: "bench-secret-bench-secret-bench-secret-42", UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: "fake-model", LOG_LEVEL: "info", HOST: "127.0.0.1", PASSWORD_MEMORY_COST: "1024", PASSWORD_TIME_COST: "1" };
+    const pgEnv = { ...common, DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `aihub-bench-${Date.now().toString(36)}` };
+    const direct: Target = { name: "upstream direct", url: `${upstream.url}/chat/completions`, pid: upstream.proc.pid, headers: {} };
+    const bare: Target = { name: "bare Bun proxy", url: `${proxy.url}/v1/chat/completions`, pid: proxy.proc.pid, headers: {} };
+    const results = new Map<string, Point>();
+    const at = (stream: boolean, c: number, name: string) => results.get(`${stream}-${c}-${name}`);
 
-    const email = `bench-${Date.now()}@example.com`;
-    const { access_token } = await json(`${hub.url}/api/v1/auth/register`, { email, password: "bench-password-123" }) as { access_token: string };
-    // Custom limits through the operator command, as an enterprise deal would get them.
-    const adminCmd = Bun.spawnSync([BUN, "src/admin/cli.ts", "set-plan", email, "enterprise", "--quota", "1000000000", "--rate-limit-ceiling", "1000000000"], { env: { ...process.env, ...hubEnv } });
-    if (adminCmd.exitCode !== 0) throw new Error(`admin: ${adminCmd.stderr.toString()}`);
-    await Bun.sleep(200);
-    const { key } = await json(`${hub.url}/api/v1/developer/api-keys`, { name: "bench", rate_limit: 1_000_000_000 }, access_token) as { key: string };
+    console.log(`AI Hub gateway benchmark: ${SECONDS}s per point, fake upstream, bare proxy and hub on this machine (${navigator.hardwareConcurrency} cores), load by ${WRK ? "wrk (external)" : "in-process fetch loops (install wrk for an external generator)"}`);
+    console.log("µs/req: CPU time of the target's processes ÷ requests; busy: all cores' busy share during the point (load generator, PostgreSQL and Redis included)\n");
 
-    const targets: Array<{ name: string; url: string; pid: number; headers: Record<string, string> }> = [
-      { name: "upstream direct", url: `${upstream.url}/chat/completions`, pid: upstream.pid, headers: {} },
-      { name: "bare Bun proxy", url: `${proxy.url}/v1/chat/completions`, pid: proxy.pid, headers: {} },
-      { name: "hub (PG + Redis)", url: `${hub.url}/v1/chat/completions`, pid: hub.pid, headers: { authorization: `Bearer ${key}` } },
-    ];
-    const results = new Map<string, LoadResult & { rss: number }>();
-    console.log(`AI Hub gateway benchmark: ${SECONDS}s per run, fake upstream, bare proxy and hub on this machine (${navigator.hardwareConcurrency} cores)\n`);
-    console.log("mode        conns  target              req/s     p50 ms   p99 ms   rss MB  errors");
-    for (const stream of [false, true]) {
-      const body = JSON.stringify({ model: "fake-model", stream, messages: [{ role: "user", content: "benchmark" }] });
-      for (const connections of CONNECTIONS) {
-        for (const target of targets) {
-          await runLoad(target.url, { body, headers: target.headers, connections, seconds: 0.5 });
-          const r = await runLoad(target.url, { body, headers: target.headers, connections, seconds: SECONDS });
-          const rss = rssMb(target.pid);
-          results.set(`${stream}-${connections}-${target.name}`, { ...r, rss });
-          console.log(`${(stream ? "stream" : "non-stream").padEnd(12)}${String(connections).padStart(5)}  ${target.name.padEnd(18)}${fmt(r.rps).padStart(7)}  ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)}  ${String(rss).padStart(6)}  ${r.errors + r.nonOk}`);
+    let pgHub: Target | null = null;
+    if (SECTIONS.has("pg") || SECTIONS.has("workers") || SECTIONS.has("slow")) {
+      const hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], { ...pgEnv, PORT: String(freePort()) }, "/ready");
+      const token = await benchUser(hub.url, pgEnv);
+      pgHub = { name: "hub (PG + Redis)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+    }
+    const sections: Array<{ title: string; hub: () => Promise<Target> }> = [];
+    if (SECTIONS.has("pg")) sections.push({ title: "PostgreSQL + Redis", hub: async () => pgHub! });
+    if (SECTIONS.has("embedded")) {
+      sections.push({
+        title: "embedded default (PGlite, no Redis)",
+        hub: async () => {
+          const env = { ...common, DATA_DIR: dataDir, PORT: String(freePort()) };
+          let hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
+          // The embedded database has one owner: stop the hub for the operator command, then start it again.
+          const token = await benchUser(hub.url, env, () => stopServer(hub.proc));
+          hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
+          return { name: "hub (embedded)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+        },
+      });
+    }
+    for (const section of sections) {
+      const hub = await section.hub();
+      console.log(`— ${section.title}\n${HEADER}`);
+      for (const stream of [false, true]) {
+        const body = bodyOf(stream);
+        for (const connections of CONNECTIONS) {
+          for (const target of [direct, bare, hub]) {
+            const r = await measure(target, body, connections);
+            results.set(`${stream}-${connections}-${target.name}`, r);
+            row(stream ? "stream" : "non-stream", connections, target.name, r);
+          }
+          const h = at(stream, connections, hub.name)!, p = at(stream, connections, bare.name)!, d = at(stream, connections, direct.name)!;
+          console.log(`           → hub/proxy req/s ${fmt(h.rps / p.rps, 2)}, p99 ${fmt(h.p99 / p.p99, 2)}×, p50 over direct +${fmt(h.p50 - d.p50, 2)} ms, hub ${fmt(h.cpuUs)} µs CPU/call`);
         }
-        const hubR = results.get(`${stream}-${connections}-hub (PG + Redis)`)!;
-        const proxyR = results.get(`${stream}-${connections}-bare Bun proxy`)!;
-        const direct = results.get(`${stream}-${connections}-upstream direct`)!;
-        console.log(`            → hub/proxy req/s ${fmt(hubR.rps / proxyR.rps, 2)}, p99 ${fmt(hubR.p99 / proxyR.p99, 2)}×, p50 over direct +${fmt(hubR.p50 - direct.p50, 2)} ms`);
       }
+      console.log();
     }
 
-    // 1,000 concurrent slow streams (1 s each): direct vs hub.
-    console.log("\n1,000 concurrent streams, 1 s each from a slow upstream:");
-    const slowBody = JSON.stringify({ model: "fake-model", stream: true, messages: [{ role: "user", content: "slow !slow:1000" }] });
-    const slow: Record<string, LoadResult> = {};
-    for (const target of [targets[0]!, targets[2]!]) {
-      const r = await runLoad(target.url, { body: slowBody, headers: target.headers, connections: 1000, seconds: Math.max(4, SECONDS) });
-      slow[target.name] = r;
-      console.log(`  ${target.name.padEnd(18)} ${fmt(r.rps, 1)} streams/s  p50 ${fmt(r.p50, 0)} ms  p99 ${fmt(r.p99, 0)} ms  errors ${r.errors + r.nonOk}  rss ${rssMb(target.pid)} MB`);
+    if (SECTIONS.has("workers") && pgHub) {
+      const c = Math.max(...CONNECTIONS);
+      const two = await spawnServer(["src/main.ts"], { ...pgEnv, PORT: String(freePort()), WORKERS: "2" }, "/ready");
+      await Bun.sleep(1500); // the second worker
+      const hub2: Target = { ...pgHub, name: "hub, WORKERS=2", url: `${two.url}/v1/chat/completions`, pid: two.proc.pid };
+      console.log(`— PostgreSQL + Redis, 1 vs 2 worker processes (${c} connections)\n${HEADER}`);
+      for (const stream of [false, true]) {
+        const mode = stream ? "stream" : "non-stream";
+        const p = await measure(bare, bodyOf(stream), c);
+        row(mode, c, bare.name, p);
+        const one = await measure({ ...pgHub, name: "hub, 1 worker" }, bodyOf(stream), c);
+        row(mode, c, "hub, 1 worker", one);
+        const r2 = await measure(hub2, bodyOf(stream), c);
+        row(mode, c, hub2.name, r2);
+        console.log(`           → hub/proxy req/s 1 worker ${fmt(one.rps / p.rps, 2)}, 2 workers ${fmt(r2.rps / p.rps, 2)}; p99 ${fmt(one.p99 / p.p99, 2)}× / ${fmt(r2.p99 / p.p99, 2)}×`);
+      }
+      await stopServer(two.proc);
+      console.log();
     }
-    console.log(`  → hub/direct streams/s ${fmt(slow["hub (PG + Redis)"]!.rps / slow["upstream direct"]!.rps, 2)}`);
+
+    if (SECTIONS.has("slow") && pgHub) {
+      console.log("1,000 concurrent streams, 1 s each from a slow upstream:");
+      const slow: Record<string, LoadResult> = {};
+      for (const target of [direct, pgHub]) {
+        const r = await runWrk(target.url, { body: bodyOf(true, "slow !slow:1000"), headers: target.headers, connections: 1000, seconds: Math.max(4, SECONDS) });
+        slow[target.name] = r;
+        console.log(`  ${target.name.padEnd(18)} ${fmt(r.rps, 1)} streams/s  p50 ${fmt(r.p50, 0)} ms  p99 ${fmt(r.p99, 0)} ms  errors ${r.errors + r.nonOk}  rss ${treeRssMb(target.pid)} MB`);
+      }
+      console.log(`  → hub/direct streams/s ${fmt(slow[pgHub.name]!.rps / slow[direct.name]!.rps, 2)}`);
+    }
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((c) => c.exited));
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+    await pgAdmin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await pgAdmin.end();
   }
 }
 

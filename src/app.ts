@@ -16,7 +16,7 @@ export function createApp(deps: AppDeps) {
   if (deps.redisPing) checks.redis = deps.redisPing;
   const app = new Elysia({ normalize: false })
     .use(httpPlugin(deps.log))
-    .use(healthRoutes(checks, { log: deps.log }))
+    .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))
     .use(authRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))

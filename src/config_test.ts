@@ -31,6 +31,13 @@ describe("loadConfig()", () => {
     expect(readFileSync(join(dataDir, "jwt-secret"), "utf8")).toBe(first.jwtSecret);
   });
 
+  test("WORKERS is 1 by default, N or one per core (auto) on PostgreSQL + Redis", () => {
+    const shared = { DATABASE_URL: "postgres://localhost/db", REDIS_URL: "redis://localhost", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig({ DATA_DIR: dir() }).workers).toBe(1);
+    expect(loadConfig({ ...shared, WORKERS: "3" }).workers).toBe(3);
+    expect(loadConfig({ ...shared, WORKERS: "auto" }).workers).toBe(navigator.hardwareConcurrency);
+  });
+
   test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
   });
@@ -48,6 +55,9 @@ describe("loadConfig()", () => {
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "0" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer from 1 to 1000000"],
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "ten" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer"],
     [{ PUBLIC_URL: "ftp://hub.example.com" }, "PUBLIC_URL must start with http: or https:"],
+    [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process"],
+    [{ WORKERS: "auto", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, "needs DATABASE_URL and REDIS_URL"],
+    [{ WORKERS: "0" }, "WORKERS must be an integer from 1 to 256"],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {
@@ -91,6 +101,38 @@ describe("loadConfig()", () => {
     const orphan = join(d, "orphan.json");
     writeFileSync(orphan, JSON.stringify({ upstreams: [], models: [{ id: "m", upstream: "nowhere" }] }));
     expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: orphan })).toThrow('model "m" names unknown upstream "nowhere"');
+  });
+
+  test("UPSTREAMS_FILE takes deployments, aliases, key pools, retry and cooldown as the contract writes them", () => {
+    const d = dir();
+    const file = join(d, "routing.json");
+    writeFileSync(file, JSON.stringify({
+      upstreams: [{ name: "a", base_url: "http://127.0.0.1:1/v1", api_keys: ["k1", "k2"] }, { name: "b", base_url: "http://127.0.0.1:2/v1", api_key: "kb" }],
+      models: [{ id: "gpt-4o-mini", aliases: ["mini"], input_price: 0.15, output_price: 0.6, deployments: [
+        { upstream: "a", upstream_model: "openai/gpt-4o-mini", priority: 1, weight: 3 },
+        { upstream: "b", upstream_model: "gpt-4o-mini", priority: 2 },
+      ] }],
+      retry: { attempts: 3, budget_ms: 10000 },
+      cooldown: { failures: 3, seconds: 30 },
+    }));
+    const config = loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: file });
+    expect(config.upstreams.map((u) => [u.name, u.apiKey, u.apiKeys])).toEqual([["a", "k1", ["k1", "k2"]], ["b", "kb", undefined]]);
+    expect(config.models[0]).toMatchObject({ id: "gpt-4o-mini", aliases: ["mini"], upstream: "a", upstreamModel: "openai/gpt-4o-mini", deployments: [
+      { upstream: "a", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 3 },
+      { upstream: "b", upstreamModel: "gpt-4o-mini", priority: 2, weight: 1 },
+    ] });
+    expect(config.routing).toEqual({ retry: { attempts: 3, budgetMs: 10000 }, cooldown: { failures: 3, seconds: 30 } });
+  });
+
+  test("routing errors in UPSTREAMS_FILE say what is wrong", () => {
+    const d = dir();
+    const write = (name: string, body: unknown) => (writeFileSync(join(d, name), JSON.stringify(body)), join(d, name));
+    const up = [{ name: "a", base_url: "http://127.0.0.1:1/v1" }];
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("1.json", { upstreams: up, models: [{ id: "m", deployments: [{ upstream: "zz" }] }] }) })).toThrow('model "m" names unknown upstream "zz"');
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("2.json", { upstreams: up, models: [{ id: "m", deployments: [{ upstream: "a", weight: 0 }] }] }) })).toThrow("deployments[0].weight must be an integer from 1");
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("3.json", { upstreams: up, models: [{ id: "m", upstream: "a" }, { id: "n", upstream: "a", aliases: ["m"] }] }) })).toThrow('"m" is used twice');
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("4.json", { upstreams: up, models: [], retry: { attempts: 0 } }) })).toThrow("retry.attempts must be an integer from 1 to 20");
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("5.json", { upstreams: [{ name: "a", base_url: "http://x/v1", api_keys: "k" }] }) })).toThrow('"api_keys" that is not a list');
   });
 
   test("an OpenAI-compatible upstream is configured from its base URL, key and models", () => {

@@ -3,9 +3,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startAdminChannel } from "./admin/channel.ts";
 import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createLogger, type Logger } from "./log.ts";
 import { lastResortResponse } from "./http/mod.ts";
-import { createLogger } from "./log.ts";
+import { startLine } from "./start_line.ts";
 import { openRuntime } from "./runtime.ts";
 
 function isAlive(pid: number): boolean {
@@ -15,6 +16,44 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Marks a process started by the primary (WORKERS > 1): it serves instead of spawning. */
+const WORKER_ENV = "AIHUB_WORKER";
+
+/**
+ * WORKERS > 1: spawns that many copies of this process sharing one port (reusePort), forwards SIGTERM/SIGINT to
+ * them, and exits when they have all exited; if one dies on its own the others are stopped too.
+ */
+async function runPrimary(config: Config, log: Logger): Promise<never> {
+  let port = config.port;
+  if (port === 0) {
+    // Every worker must bind the same port: pick a free one here.
+    const probe = Bun.serve({ port: 0, hostname: config.host, fetch: () => new Response() });
+    port = probe.port!;
+    probe.stop(true);
+  }
+  const workers = Array.from({ length: config.workers }, (_, i) => Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, [WORKER_ENV]: String(i + 1), PORT: String(port) },
+    stdio: ["ignore", "inherit", "inherit"],
+  }));
+  log.debug("started workers", { workers: workers.map((w) => w.pid), port });
+  let stopping = false;
+  const stopAll = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const w of workers) if (w.exitCode === null) w.kill(signal);
+  };
+  process.on("SIGTERM", () => stopAll("SIGTERM"));
+  process.on("SIGINT", () => stopAll("SIGINT"));
+  const codes = await Promise.all(workers.map(async (w) => {
+    const code = await w.exited;
+    if (!stopping) {
+      log.error("a worker exited; stopping the others", { pid: w.pid, code });
+      stopAll("SIGTERM");
+    }
+    return code;
+  }));
+  process.exit(codes.find((c) => c !== 0) ?? 0);
 }
 
 async function main(): Promise<void> {
@@ -30,6 +69,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  if (config.workers > 1 && !process.env[WORKER_ENV]) await runPrimary(config, log);
+  // A signal during start-up (a worker stopped with its siblings) stops the hub as soon as it is up.
+  let stopRequested = null as string | null;
+  let stop = async (signal: string) => void (stopRequested = signal);
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 
   // PGlite is single-process: refuse to open a data directory another live hub holds.
   const lockFile = join(config.dataDir, "hub.pid");
@@ -55,6 +100,8 @@ async function main(): Promise<void> {
     idleTimeout: 255,
     maxRequestBodySize: 8 * 1024 * 1024,
     development: false,
+    // Only workers of one hub share a port: a second hub on a taken port must fail, not split the traffic.
+    reusePort: config.workers > 1,
     error: (error) => {
       log.error("unhandled error outside the error hook", { error });
       return lastResortResponse();
@@ -63,29 +110,42 @@ async function main(): Promise<void> {
   const port = app.server?.port ?? config.port;
   // `npm run admin` reaches this hub through a loopback channel and a token file only this machine's operator can read.
   const channel = startAdminChannel(runtime.deps, { dataDir: config.dataDir, log });
+  const worker = config.workers > 1 ? `${process.env[WORKER_ENV]}/${config.workers}` : null;
+  // One plain line for people, whatever the log level (tests and benchmarks read the URL from it too).
+  process.stdout.write(`${startLine(config, `http://localhost:${port}`, worker)}\n`);
   log.info("AI Hub is listening", {
     url: `http://localhost:${port}`,
     storage: config.databaseUrl ? "postgresql" : `pglite (${config.dataDir})`,
     limits: config.redisUrl ? "redis" : "in-process",
+    ...(config.workers > 1 ? { worker: `${process.env[WORKER_ENV]}/${config.workers}` } : {}),
     upstreams: config.upstreams.map((u) => u.name),
     startup_ms: Math.round(performance.now() - started),
     rss_mb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
-    // Stop accepting, let in-flight responses finish, then write what they left behind.
     channel.stop();
-    await app.server?.stop(false);
+    // 1. /ready fails at once, and the listener stays open a moment so load balancers move traffic away
+    //    (Ctrl+C at a terminal has nobody to tell: no drain).
+    runtime.beginDrain();
+    if (signal === "SIGTERM") await Bun.sleep(config.shutdownDrainMs);
+    // 2. No new connections; responses in flight (streams too) finish, up to the grace period, then are cut.
+    const finished = app.server?.stop(false) ?? Promise.resolve();
+    const inTime = await Promise.race([finished.then(() => true), Bun.sleep(config.shutdownGraceMs).then(() => false)]);
+    if (!inTime) {
+      log.warn("responses still in flight after the grace period; closing them", { grace_ms: config.shutdownGraceMs });
+      await app.server?.stop(true);
+    }
+    // 3. Every usage record they left behind is written before the process ends.
     await runtime.close();
     if (!config.databaseUrl) rmSync(lockFile, { force: true });
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  if (stopRequested) await stop(stopRequested);
 }
 
 await main();

@@ -1,6 +1,6 @@
 // The hub as a process: starts on the embedded default, keeps data across restarts, stops cleanly.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnHub } from "./testing/process.ts";
@@ -38,6 +38,28 @@ describe("the hub process", () => {
     }
   }, 90_000);
 
+  test("WORKERS=2 runs two hub processes on one port (PostgreSQL + Redis) and all exit 0 on SIGTERM", async () => {
+    const { freshPostgresUrl, REDIS_URL } = await import("./testing/databases.ts");
+    const hub = await startHub({ DATABASE_URL: await freshPostgresUrl(), REDIS_URL, REDIS_PREFIX: `aihub-workers-${Date.now()}`, JWT_SECRET: "workers-secret-workers-secret-workers-42", WORKERS: "2" });
+    const workers = () => readFileSync(`/proc/${hub.proc.pid}/task/${hub.proc.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    try {
+      for (let i = 0; i < 100 && workers().length < 2; i++) await Bun.sleep(50);
+      expect(workers()).toHaveLength(2);
+      for (let i = 0; i < 8; i++) expect((await fetch(`${hub.base}/health`)).status).toBe(200);
+    } finally {
+      const children = workers();
+      hub.proc.kill("SIGTERM");
+      expect(await hub.proc.exited).toBe(0);
+      for (const pid of children) expect(() => process.kill(pid, 0)).toThrow();
+    }
+  }, 90_000);
+
+  test("refuses WORKERS > 1 on the embedded default, saying why", async () => {
+    const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")), WORKERS: "2", DATABASE_URL: "", REDIS_URL: "" }, stdout: "pipe", stderr: "pipe" });
+    expect(await proc.exited).toBe(2);
+    expect(await new Response(proc.stderr).text()).toContain("AI Hub cannot start: WORKERS=2 needs DATABASE_URL and REDIS_URL");
+  });
+
   test("refuses to start with a clear message when the configuration is wrong", async () => {
     const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATABASE_URL: "postgres://127.0.0.1/x", JWT_SECRET: "" }, stdout: "pipe", stderr: "pipe" });
     expect(await proc.exited).toBe(2);
@@ -61,5 +83,5 @@ describe("the hub process", () => {
       await hub.close();
     }
     // Opening PGlite alone takes seconds on a busy machine: the 5 s default was too tight.
-  }, 30_000);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type AdminDeps, promoteAdminEmails } from "./admin/mod.ts";
 import type { AuthDeps } from "./auth/mod.ts";
 import { type Catalog, createSealer, openCatalog } from "./catalog/mod.ts";
+import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
@@ -16,7 +17,7 @@ import type { Logger } from "./log.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
-import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, AdminDeps {
@@ -29,11 +30,15 @@ export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, Con
   catalog: Catalog;
   /** Pings Redis (for /ready) when the hub uses it. */
   redisPing: (() => Promise<void>) | null;
+  /** True once the hub is shutting down: /ready fails so load balancers stop sending. */
+  draining(): boolean;
   onUserChanged(userId: number): void;
 }
 
 export interface Runtime {
   deps: AppDeps;
+  /** Starts a shutdown: /ready fails from now on, while calls in flight go on. */
+  beginDrain(): void;
   /** Moves every settled usage record into the database now (tests, shutdown). */
   flushUsage(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +67,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let journal: UsageJournal | null = null;
   let limits: LimitStore;
   let throttle: ThrottleStore;
+  let health: HealthStore;
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
@@ -87,6 +93,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     const fastRedis = await connectFastRedis(config.redisUrl);
     limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs, journal });
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
+    health = createRedisHealthStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
@@ -100,11 +107,12 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       }
     });
   } else {
-    const writer = createGroupCommitWriter((records) => writeUsageBatch(db, records), {
+    const writer = createGroupCommitWriter(await usageBatchWriter(database), {
       onError: (error) => log.error("usage write failed", { error }),
     });
     limits = createMemoryLimitStore({ loadQuota, persist: (record) => writer.write(record), leaseMs: config.reservationLeaseMs });
     throttle = createMemoryThrottleStore();
+    health = createMemoryHealthStore();
     drainWriter = () => writer.drain();
   }
 
@@ -114,6 +122,11 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(notice)).catch(() => {});
   };
 
+  // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
+  const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
+  const router = createRouter(() => catalog.upstreams(), config.routing, { health: tracker, keys: createKeyPool() });
+
+  let draining = false;
   const deps: AppDeps = {
     // models and upstreams read the live catalog (configuration entries plus the database's), so every reader of
     // config.models / config.upstreams (gateway, console) follows operators' changes.
@@ -127,9 +140,11 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     log,
     database,
     redisPing: redis ? () => limits.ping() : null,
+    draining: () => draining,
     limits,
     throttle,
     keys,
+    router,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
     clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
@@ -137,6 +152,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
   return {
     deps,
+    beginDrain() {
+      draining = true;
+    },
     async flushUsage() {
       await drainWriter();
       if (flusher) await flusher.flushNow();
@@ -147,8 +165,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await subscriber?.close().catch(() => {});
       await redis?.close().catch(() => {});
       await throttle.close();
+      await health.close();
       await limits.close();
       await journal?.close();
+      keys.close();
       if (!options.database) await database.close();
     },
   };

@@ -3,13 +3,14 @@
 import { findUserById, issuePasswordResetToken } from "../auth/mod.ts";
 import type { Catalog, CatalogChange } from "../catalog/mod.ts";
 import type { Db } from "../db/mod.ts";
+import type { GatewayDeps } from "../gateway/mod.ts";
 import { type Plan, type PlanName, type QuotaCounter, updatePlan } from "../plans/mod.ts";
 import { type Actor, recordAudit } from "./audit.ts";
 import type { PlanPatch, PlanView, UserPatch } from "./model.ts";
 import { changeUser, type UserChange } from "./users.ts";
 
 /** What admin actions need: the database, the catalog, and how to tell every instance about a change. */
-export interface AdminDeps {
+export interface AdminDeps extends Pick<GatewayDeps, "router"> {
   database: { db: Db };
   config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly publicOrigin: string | null; readonly port: number; readonly admin: { readonly idleMinutes: number } };
   limits: QuotaCounter;

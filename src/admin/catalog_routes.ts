@@ -26,6 +26,12 @@ function unwrap<T>(result: { ok: true; after: T | null; before: T | null } | Cat
   return result[which]!;
 }
 
+const deploymentHealthSchema = t.Object({
+  model: t.String(), upstream: t.String(), upstream_model: t.String(), priority: t.Integer(), weight: t.Number(),
+  state: t.Union([t.Literal("healthy"), t.Literal("cooling_down")]), cooling_until: t.Union([t.String(), t.Null()]), consecutive_failures: t.Integer(),
+  keys_out: t.Array(t.Unknown({ description: "A key set aside or resting, named #n by position, never by secret" })),
+}, { $id: "AdminDeploymentHealth" });
+
 const nameParams = t.Object({ name: t.String({ maxLength: 100, description: "The upstream's name" }) });
 const idParams = t.Object({ id: t.String({ maxLength: 200, description: "The model's id (URL-encoded)" }) });
 
@@ -34,9 +40,9 @@ export function catalogRoutes(deps: AdminDeps) {
   const { database: { db }, config, catalog } = deps;
   return new Elysia()
     .use(adminAuth(db, config))
-    .get("/upstreams", () => ({ upstreams: catalog.listUpstreams() }), {
-      response: { 200: t.Object({ upstreams: t.Array(upstreamSchema) }) },
-      detail: operation({ operationId: "adminListUpstreams", summary: "Upstreams (keys are write-only and never returned)", tag: TAG, access: "account", errors: ERRORS }),
+    .get("/upstreams", async () => ({ upstreams: catalog.listUpstreams(), deployments: await deps.router.status(catalog.models()) }), {
+      response: { 200: t.Object({ upstreams: t.Array(upstreamSchema), deployments: t.Array(deploymentHealthSchema) }) },
+      detail: operation({ operationId: "adminListUpstreams", summary: "Upstreams (keys are write-only and never returned) and the health of every deployment", tag: TAG, access: "account", errors: ERRORS }),
     })
     .post("/upstreams", async ({ body, actor, set }) => {
       const created = unwrap(await catalogAction(deps, actor, "upstream.create", `upstream:${body.name}`, (c) => c.createUpstream(body)), "after");

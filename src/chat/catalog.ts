@@ -6,9 +6,9 @@ export interface ModelPrice {
   outputPrice: number;
 }
 
-/** The model with this id, or null. */
+/** The model with this id or alias, or null. */
 export function findModel(models: readonly ModelConfig[], id: string): ModelConfig | null {
-  return models.find((m) => m.id === id) ?? null;
+  return models.find((m) => m.id === id) ?? models.find((m) => m.aliases?.includes(id)) ?? null;
 }
 
 /** Cost in USD of a call: prices are per million tokens. */

@@ -6,4 +6,16 @@ export type { ChatCompletionBody, ChatMessage, CompletionRequest, SeedChatBody, 
 export { relaySse } from "./relay.ts";
 export type { StreamObservation } from "./relay.ts";
 export { callUpstream } from "./upstream.ts";
+export { createHealthTracker, createMemoryHealthStore } from "./health.ts";
+export type { HealthStore, HealthTracker } from "./health.ts";
+export { createRedisHealthStore } from "./health_redis.ts";
+export { createKeyPool } from "./key_pool.ts";
+export { createRouter } from "./routing.ts";
+export type { Attempt, DeploymentStatus, RouteResult, Router } from "./routing.ts";
 export type { UpstreamCall, UpstreamFailure, UpstreamResult } from "./upstream.ts";
+export { demoEmbeddingsResponse, embeddingsBody, estimateEmbeddingTokens, parseEmbeddingsRequest } from "./embeddings.ts";
+export type { EmbeddingsRequest } from "./embeddings.ts";
+export { demoResponsesResponse, parseResponsesRequest, responseObject, responsesBody, responsesUsageOf } from "./responses.ts";
+export type { ResponsesRequest, ResponsesUsage } from "./responses.ts";
+export { relayResponses } from "./responses_relay.ts";
+export type { ResponsesObservation } from "./responses_relay.ts";

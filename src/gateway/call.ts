@@ -27,6 +27,10 @@ export interface CallOutcome {
   countsQuota?: boolean;
   model?: string | null;
   upstream?: string | null;
+  /** The model id at the upstream that served (or was tried last). */
+  upstreamModel?: string | null;
+  /** Upstream tries made (failovers and key rotations included). */
+  attempts?: number;
   promptTokens?: number;
   completionTokens?: number;
   tokensEstimated?: boolean;
@@ -39,10 +43,21 @@ export interface CallOutcome {
 /** An admission as a value: admitted, or refused with the outcome to record and the error to answer. */
 export type AdmitResult = { ok: true } | { ok: false; outcome: CallOutcome; error: HttpError };
 
+// The current quota period, computed once a month rather than per call (three Dates and an ISO string).
+let current: { key: string; end: Date; endMs: number } | null = null;
+
+function currentPeriod(): { key: string; end: Date } {
+  const now = Date.now();
+  if (!current || now >= current.endMs) {
+    const period = quotaPeriod(new Date(now));
+    current = { key: period.key, end: period.end, endMs: period.end.getTime() };
+  }
+  return current;
+}
+
 /** Begins metering a call by a verified key; `id` (the request id) becomes its usage record's id. */
 export function startCall(key: VerifiedKey, endpoint: string, id: string = crypto.randomUUID()): DeveloperCall {
-  const period = quotaPeriod();
-  return { id, key, endpoint, startedAt: performance.now(), period: { key: period.key, end: period.end }, reservedQuota: false, limits: null, settled: false };
+  return { id, key, endpoint, startedAt: performance.now(), period: currentPeriod(), reservedQuota: false, limits: null, settled: false };
 }
 
 /** Quota left after this call's admission (null before it was decided). */
@@ -114,6 +129,8 @@ export function usageRecordOf(call: DeveloperCall, outcome: CallOutcome): UsageR
     endpoint: call.endpoint,
     model: storableText(outcome.model, 200),
     upstream: storableText(outcome.upstream, 100),
+    upstreamModel: storableText(outcome.upstreamModel, 200),
+    attempts: outcome.attempts ?? 0,
     status: outcome.status,
     outcome: outcome.outcome,
     countsQuota: call.reservedQuota && (outcome.countsQuota ?? false),

@@ -1,4 +1,5 @@
 // What the metered developer call needs from the rest of the hub.
+import type { Router } from "../chat/mod.ts";
 import type { ModelConfig, UpstreamConfig } from "../config.ts";
 import type { KeyVerifier } from "../keys/mod.ts";
 import type { LimitStore } from "../limits/mod.ts";
@@ -14,4 +15,6 @@ export interface GatewayDeps {
   log: Logger;
   limits: LimitStore;
   keys: KeyVerifier;
+  /** Picks and tries the deployments of a model (failover, health, key pools). */
+  router: Router;
 }

@@ -4,3 +4,4 @@ export { startCall } from "./call.ts";
 export type { DeveloperCall } from "./call.ts";
 export { runCall } from "./run.ts";
 export type { GatewayDeps } from "./deps.ts";
+export { upstreamHealth } from "./upstream_health.ts";

@@ -42,6 +42,35 @@ describe("the official openai SDK", () => {
     expect(usage!.completion_tokens).toBeGreaterThan(0);
   });
 
+  test("embeddings.create against the demo model: base64 (the SDK's default) and float vectors, usage recorded", async () => {
+    const client = new OpenAI({ apiKey: key, baseURL });
+    const result = await client.embeddings.create({ model: "demo", input: ["first text", "second text"] });
+    expect(result.data.map((d) => d.index)).toEqual([0, 1]);
+    expect(result.data[0]!.embedding).toHaveLength(256);
+    expect(Math.hypot(...result.data[0]!.embedding)).toBeCloseTo(1, 4);
+    expect(result.usage.prompt_tokens).toBeGreaterThan(0);
+    const floats = await client.embeddings.create({ model: "demo", input: "first text", encoding_format: "float", dimensions: 8 });
+    expect(floats.data[0]!.embedding).toHaveLength(8);
+  });
+
+  test("responses.create and responses.stream against the demo model", async () => {
+    const client = new OpenAI({ apiKey: key, baseURL });
+    const response = await client.responses.create({ model: "demo", input: "Hello Responses" });
+    expect(response.output_text).toContain("Hello Responses");
+    expect(response.usage!.output_tokens).toBeGreaterThan(0);
+    const stream = client.responses.stream({ model: "demo", input: "stream Responses" });
+    let text = "";
+    for await (const event of stream) if (event.type === "response.output_text.delta") text += event.delta;
+    const final = await stream.finalResponse();
+    expect(text).toContain("stream Responses");
+    expect(final.output_text).toBe(text);
+    expect(final.usage!.input_tokens).toBeGreaterThan(0);
+    const created = await client.responses.create({ model: "demo", input: "streamed create", stream: true });
+    const types: string[] = [];
+    for await (const event of created) types.push(event.type);
+    expect(types.at(-1)).toBe("response.completed");
+  });
+
   test("models.list", async () => {
     const client = new OpenAI({ apiKey: key, baseURL });
     const models = [];

@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { ModelConfig } from "../config.ts";
 import { HttpError, operation, readJsonBody } from "../http/mod.ts";
-import { chatCompletionBody, chatCompletionSchema, findModel, parseCompletionRequest, parseSeedChat, providerOf, seedChatBody, seedChatResponseSchema, type SeedChatRequest } from "../chat/mod.ts";
+import { chatCompletionBody, chatCompletionSchema, embeddingsBody, findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, providerOf, responsesBody, seedChatBody, seedChatResponseSchema, type SeedChatRequest } from "../chat/mod.ts";
 import { quotaRemaining } from "../plans/mod.ts";
 import type { DeveloperCall } from "./call.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -10,6 +10,8 @@ import { keyGuard } from "./key_guard.ts";
 import { keyInfoSchema, openAiModelsSchema, seedModelsSchema } from "./model.ts";
 import { type CallPlan, runCall } from "./run.ts";
 import { chatPlan } from "./run_chat.ts";
+import { embeddingsPlan } from "./run_embeddings.ts";
+import { responsesPlan } from "./run_responses.ts";
 
 function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
@@ -50,7 +52,7 @@ export function gatewayRoutes(deps: GatewayDeps) {
   return new Elysia()
     .use(keyGuard(deps))
     // Bodies are read here, after the key is verified, so a bad body is a metered, recorded call too
-    // (http/plugins.ts leaves these two routes' bodies unparsed).
+    // (http/plugins.ts leaves these routes' bodies unparsed).
     .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => {
       const parsed = parseCompletionRequest(await readJsonBody(request), deps.config.defaultModel);
       return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal: request.signal });
@@ -60,6 +62,26 @@ export function gatewayRoutes(deps: GatewayDeps) {
         operationId: "createChatCompletion", summary: "Chat completion (JSON, or SSE with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
         body: { schema: chatCompletionBody, example: { model: example, messages: [{ role: "user", content: "Hello" }] } },
         success: { description: "A completion, or with stream: true a text/event-stream of chunks ending with data: [DONE]", eventStream: "data: {chat.completion.chunk} events, then data: [DONE]" },
+      }),
+    })
+    .post("/v1/embeddings", ({ call, request }) => runCall(deps, call, async () => {
+      const parsed = parseEmbeddingsRequest(await readJsonBody(request), deps.config.defaultModel);
+      return embeddingsPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
+    }), {
+      detail: operation({
+        operationId: "createEmbeddings", summary: "Embeddings (priced at the model's input price on prompt tokens)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: embeddingsBody, example: { model: example, input: ["Hello", "World"], encoding_format: "float" } },
+        success: { description: "OpenAI's embeddings list, with usage.prompt_tokens" },
+      }),
+    })
+    .post("/v1/responses", ({ call, request }) => runCall(deps, call, async () => {
+      const parsed = parseResponsesRequest(await readJsonBody(request), deps.config.defaultModel);
+      return responsesPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
+    }), {
+      detail: operation({
+        operationId: "createResponse", summary: "Responses API (JSON, or its event stream with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
+        body: { schema: responsesBody, example: { model: example, input: "Hello" } },
+        success: { description: "A response object, or with stream: true a text/event-stream of response.* events ending with response.completed", eventStream: "event: response.* / data: {event} pairs, ending with response.completed" },
       }),
     })
     .post("/api/v1/developer/chat", ({ call, request }) => runCall(deps, call, async () => seedChatPlan(deps, call, parseSeedChat(await readJsonBody(request)), request.signal)), {

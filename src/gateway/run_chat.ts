@@ -1,10 +1,11 @@
 // The chat call's run: open the model's provider (an upstream or the demo), relay its answer, report the outcome.
 import type { ModelConfig } from "../config.ts";
 import { HttpError } from "../http/mod.ts";
-import { callUpstream, type CompletionRequest, costOf, demoResponse, estimatePromptTokens, relaySse, type StreamObservation, type UpstreamCall, type UpstreamFailure, type UpstreamResult } from "../chat/mod.ts";
+import { type CompletionRequest, costOf, demoResponse, estimatePromptTokens, relaySse, type StreamObservation, type UpstreamFailure } from "../chat/mod.ts";
 import { tokenCount } from "../usage/mod.ts";
 import { callQuotaRemaining, type CallOutcome, type DeveloperCall } from "./call.ts";
 import type { GatewayDeps } from "./deps.ts";
+import { failureOutcome, type Opened, openFailed, openProvider, routeFields, routeHeaders, upstreamError, withRouteHeaders } from "./provider.ts";
 import type { CallPlan, CallResult } from "./run.ts";
 
 /** "openai": OpenAI's response shapes; "seed": the seed's {response, tokens_used, cost} and content events. */
@@ -31,33 +32,8 @@ function lastUserText(request: CompletionRequest): string {
   return typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
 }
 
-/** The error a caller sees for an upstream failure: 504 for timeouts, 400 for its own rejected input, 502 otherwise. */
-export function upstreamError(failure: UpstreamFailure): HttpError {
-  if (failure.kind === "timeout") return new HttpError("upstream_timeout", `Upstream ${failure.upstream} did not answer in time (${failure.reason})`);
-  if (failure.kind === "rejected") return new HttpError("bad_request", `Upstream ${failure.upstream} rejected the request: ${failure.reason}`);
-  if (failure.kind === "client_aborted") return new HttpError("bad_request", "Client disconnected");
-  return new HttpError("upstream_failed", `Upstream ${failure.upstream} failed: ${failure.reason}`);
-}
-
-function failureOutcome(failure: UpstreamFailure): CallOutcome["outcome"] {
-  return failure.kind === "timeout" ? "upstream_timeout" : failure.kind === "rejected" ? "upstream_rejected" : failure.kind === "client_aborted" ? "client_aborted" : "upstream_error";
-}
-
-/** Opens the model's provider: its upstream, or the built-in demo. */
-async function openProvider(deps: GatewayDeps, model: ModelConfig, request: CompletionRequest, signal: AbortSignal): Promise<UpstreamResult> {
-  if (model.upstream === "demo") {
-    const controller = new AbortController();
-    let reason: string | null = null;
-    signal.addEventListener("abort", () => {
-      reason = "client disconnected";
-      controller.abort();
-    }, { once: true });
-    const response = demoResponse({ model: model.id, stream: request.stream, prompt: lastUserText(request) }, { chunkDelayMs: deps.config.demoChunkDelayMs, signal: controller.signal });
-    return { ok: true, call: { response, abort: (why) => ((reason ??= why ?? "aborted"), controller.abort()), touch() {}, abortReason: () => reason, done() {} } };
-  }
-  const upstream = deps.config.upstreams.find((u) => u.name === model.upstream);
-  if (!upstream) return { ok: false, failure: { kind: "failed", upstream: model.upstream, reason: "the upstream is not configured" } };
-  return await callUpstream(upstream, model, request.body, { signal });
+function demoFor(deps: GatewayDeps, model: ModelConfig, request: CompletionRequest) {
+  return (signal: AbortSignal) => demoResponse({ model: model.id, stream: request.stream, prompt: lastUserText(request) }, { chunkDelayMs: deps.config.demoChunkDelayMs, signal });
 }
 
 /** The plan of one chat call for `call`'s key: charged to the quota, answered in `format`. */
@@ -66,21 +42,19 @@ export function chatPlan(deps: GatewayDeps, call: DeveloperCall, model: ModelCon
     countsQuota: true,
     model: model.id,
     async run() {
-      const opened = await openProvider(deps, model, request, options.signal);
-      if (!opened.ok) {
-        // A client that left before the upstream answered got nothing: recorded, not charged.
-        const failure = options.signal.aborted ? { ...opened.failure, kind: "client_aborted" as const } : opened.failure;
-        const error = upstreamError(failure);
-        const status = failure.kind === "client_aborted" ? 499 : error.status;
-        return { kind: "failed", outcome: { model: model.id, upstream: model.upstream, stream: request.stream, status, outcome: failureOutcome(failure), error: error.message }, error };
-      }
-      return request.stream ? streamReply(call, model, request, opened.call, options.format) : await jsonReply(call, model, request, opened.call, options.format);
+      const route = await openProvider(deps, model, request.body, { signal: options.signal, demo: demoFor(deps, model, request) });
+      if (!route.ok) return openFailed(model, route, { signal: options.signal, stream: request.stream });
+      const result = request.stream ? streamReply(call, model, request, route, options.format) : await jsonReply(call, model, request, route, options.format);
+      if (result.kind === "failed") Object.assign(result.error.headers, routeHeaders(route));
+      else withRouteHeaders(result.response, route);
+      return result;
     },
   };
 }
 
-async function jsonReply(call: DeveloperCall, model: ModelConfig, request: CompletionRequest, provider: UpstreamCall, format: ChatFormat): Promise<CallResult> {
-  const base = { model: model.id, upstream: model.upstream, stream: false };
+async function jsonReply(call: DeveloperCall, model: ModelConfig, request: CompletionRequest, route: Opened, format: ChatFormat): Promise<CallResult> {
+  const provider = route.call;
+  const base = { model: model.id, ...routeFields(route), stream: false };
   let json: Record<string, unknown>;
   let text: string;
   try {
@@ -89,7 +63,7 @@ async function jsonReply(call: DeveloperCall, model: ModelConfig, request: Compl
     if (!json || !Array.isArray(json.choices)) throw new Error("no choices in the response");
   } catch (error) {
     const timedOut = provider.abortReason() === "timeout";
-    const failure: UpstreamFailure = { kind: timedOut ? "timeout" : "failed", upstream: model.upstream, reason: timedOut ? "timed out while sending the response" : `malformed response (${(error as Error).message})` };
+    const failure: UpstreamFailure = { kind: timedOut ? "timeout" : "failed", upstream: route.served.upstream, reason: timedOut ? "timed out while sending the response" : `malformed response (${(error as Error).message})` };
     const failed = upstreamError(failure);
     return { kind: "failed", outcome: { ...base, status: failed.status, outcome: failureOutcome(failure), error: failed.message }, error: failed };
   } finally {
@@ -115,9 +89,10 @@ async function jsonReply(call: DeveloperCall, model: ModelConfig, request: Compl
   return { kind: "reply", outcome, response };
 }
 
-function streamReply(call: DeveloperCall, model: ModelConfig, request: CompletionRequest, provider: UpstreamCall, format: ChatFormat): CallResult {
-  const base = { model: model.id, upstream: model.upstream, stream: true };
-  const renameModel = model.upstreamModel !== model.id;
+function streamReply(call: DeveloperCall, model: ModelConfig, request: CompletionRequest, route: Opened, format: ChatFormat): CallResult {
+  const provider = route.call;
+  const base = { model: model.id, ...routeFields(route), stream: true };
+  const renameModel = route.served.upstreamModel !== model.id;
   let ttfbMs: number | null = null;
   const ended = Promise.withResolvers<CallOutcome>();
   const settled = Promise.withResolvers<HttpError | null>();
@@ -167,7 +142,7 @@ function streamReply(call: DeveloperCall, model: ModelConfig, request: Completio
         return "";
       }
       const timedOut = reason === "timeout";
-      const failure: UpstreamFailure = { kind: timedOut ? "timeout" : "failed", upstream: model.upstream, reason: timedOut ? "stream stalled" : observation.upstreamError ?? (end === "truncated" ? "stream ended before [DONE]" : `stream broke (${(error as Error)?.message ?? "unknown"})`) };
+      const failure: UpstreamFailure = { kind: timedOut ? "timeout" : "failed", upstream: route.served.upstream, reason: timedOut ? "stream stalled" : observation.upstreamError ?? (end === "truncated" ? "stream ended before [DONE]" : `stream broke (${(error as Error)?.message ?? "unknown"})`) };
       const failed = upstreamError(failure);
       ended.resolve({ ...base, status: failed.status, outcome: failureOutcome(failure), ttfbMs, ...tokens, error: failed.message });
       await settled.promise;

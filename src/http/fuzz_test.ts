@@ -149,7 +149,7 @@ describe("fuzz: random requests to every route of a live hub", () => {
 
   afterAll(async () => {
     await hub?.stop();
-  });
+  }, 30_000);
 
   let onStatus = (_status: number) => {};
   /** The first few "unhandled error" lines the hub logged. */

@@ -16,7 +16,7 @@ export const PAGE_SECURITY_HEADERS = {
 };
 
 /** The routes whose handlers read the body themselves, after key verification. */
-export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/api/v1/developer/chat"]);
+export const DEFERRED_BODY_PATHS = new Set(["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/api/v1/developer/chat"]);
 /** What those routes see as `body`: a marker that the body is still in the request. */
 export const DEFERRED_BODY = Object.freeze({ deferred: true });
 

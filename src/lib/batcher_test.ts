@@ -1,6 +1,6 @@
 // createBatcher() groups calls made while a batch is in flight, keeping each call's own result.
 import { describe, expect, test } from "bun:test";
-import { createBatcher } from "./batcher.ts";
+import { createBatcher, nextTurn } from "./batcher.ts";
 
 describe("createBatcher()", () => {
   test("a lone call runs at once; calls made meanwhile share the next batch, results in order", async () => {
@@ -42,5 +42,17 @@ describe("createBatcher()", () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => run(i)));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+});
+
+describe("createBatcher({ gather })", () => {
+  test("items queued by events pending when the batch starts go in that batch", async () => {
+    const batches: number[][] = [];
+    const run = createBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items;
+    }, 256, { gather: nextTurn });
+    await Promise.all([0, 1, 2].map((n) => new Promise((resolve) => setTimeout(() => resolve(run(n)), 0))));
+    expect(batches).toEqual([[0, 1, 2]]);
   });
 });

@@ -1,2 +1,2 @@
 // Small shared pieces with no feature knowledge.
-export { createBatcher } from "./batcher.ts";
+export { type BatcherOptions, createBatcher, nextTurn } from "./batcher.ts";

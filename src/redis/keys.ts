@@ -13,6 +13,9 @@ export function redisKeys(prefix: string) {
     rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
     throttleBucket: (bucket: string) => `${prefix}:attempts:{${bucket}}`,
     knownDevice: (key: string) => `${prefix}:known:{${key}}`,
+    /** Upstream deployments' failures in a row and cooldown deadlines (deployment id → count / Unix ms), one slot. */
+    healthFailures: `${prefix}:{health}:failures`,
+    healthCooldowns: `${prefix}:{health}:cooldowns`,
   };
 }
 

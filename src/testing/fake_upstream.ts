@@ -1,6 +1,9 @@
 // A real OpenAI-compatible HTTP server on loopback for tests and benchmarks. The last user message
 // picks its behaviour: "!status:503", "!hang", "!malformed", "!nousage", "!weirdusage", "!errorevent", "!delay:500" (ms
-// before the second chunk), "!slow:1000" (stream spread over that many ms).
+// before the second chunk), "!slow:1000" (stream spread over that many ms), "!toolcall" (answers with a tool call).
+// It also answers /embeddings and /responses (the demo model's generators), and `intercept` may answer any request first.
+import { demoEmbeddingsResponse } from "../chat/embeddings.ts";
+import { demoResponsesResponse } from "../chat/responses.ts";
 
 export interface FakeUpstream {
   url: string;
@@ -24,7 +27,7 @@ function directive(text: string, name: string): string | null {
 }
 
 /** Starts the fake upstream on a free loopback port (or `port`). */
-export function startFakeUpstream(options: { port?: number; record?: boolean; apiKey?: string } = {}): FakeUpstream {
+export function startFakeUpstream(options: { port?: number; record?: boolean; apiKey?: string; intercept?: (n: number, request: Request) => Response | null } = {}): FakeUpstream {
   const requests: FakeUpstream["requests"] = [];
   const server = Bun.serve({
     port: options.port ?? 0,
@@ -33,12 +36,19 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
     async fetch(request) {
       const path = new URL(request.url).pathname;
       if (path.endsWith("/models")) return Response.json({ object: "list", data: [{ id: "fake-model", object: "model", owned_by: "fake" }] });
-      if (!path.endsWith("/chat/completions")) return new Response("not found", { status: 404 });
+      if (!/\/(chat\/completions|embeddings|responses)$/.test(path)) return new Response("not found", { status: 404 });
       const body = (await request.json()) as Record<string, unknown>;
       if (options.record !== false) requests.push({ path, body, authorization: request.headers.get("authorization") });
+      const intercepted = options.intercept?.(requests.length, request);
+      if (intercepted) return intercepted;
       if (options.apiKey && request.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
         return Response.json({ error: { message: "invalid upstream key", type: "authentication_error" } }, { status: 401 });
       }
+      if (path.endsWith("/embeddings")) {
+        const input = body.input;
+        return demoEmbeddingsResponse({ model: String(body.model), texts: Array.isArray(input) ? input.map(String) : [String(input)], body });
+      }
+      if (path.endsWith("/responses")) return demoResponsesResponse({ model: String(body.model), stream: body.stream === true, prompt: JSON.stringify(body.input) }, { chunkDelayMs: 0 });
       const text = lastUserText(body);
       const status = directive(text, "status");
       if (status) return Response.json({ error: { message: `fake failure ${status}` } }, { status: Number(status) });
@@ -51,6 +61,7 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
         : { prompt_tokens: promptTokens, completion_tokens: WORDS.length, total_tokens: promptTokens + WORDS.length };
       const noUsage = directive(text, "nousage") !== null;
       const created = Math.floor(Date.now() / 1000);
+      if (directive(text, "toolcall") !== null) return toolCallAnswer(model, body.stream === true);
       if (!body.stream) {
         const slow = Number(directive(text, "slow") ?? 0);
         if (slow) await Bun.sleep(slow);
@@ -106,6 +117,26 @@ export function startFakeUpstream(options: { port?: number; record?: boolean; ap
       await server.stop(true);
     },
   };
+}
+
+/** The fake's fixed tool-call answer, so tests can compare bytes. */
+export const TOOL_CALL = { id: "call_fake_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\",\"unit\":\"c\"}" } };
+
+function toolCallAnswer(model: string, stream: boolean): Response {
+  const usage = { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 };
+  if (!stream) {
+    return new Response(JSON.stringify({ id: "chatcmpl-tool", object: "chat.completion", created: 1, model, choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [TOOL_CALL], refusal: null }, finish_reason: "tool_calls" }], usage, x_vendor: { kept: true } }), { headers: { "content-type": "application/json" } });
+  }
+  const args = TOOL_CALL.function.arguments;
+  const deltas = [
+    { role: "assistant", content: null, tool_calls: [{ index: 0, id: TOOL_CALL.id, type: "function", function: { name: "get_weather", arguments: "" } }] },
+    { tool_calls: [{ index: 0, function: { arguments: args.slice(0, 9) } }] },
+    { tool_calls: [{ index: 0, function: { arguments: args.slice(9) } }] },
+  ];
+  const lines = deltas.map((delta) => `data: ${JSON.stringify({ id: "chatcmpl-tool", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
+  lines.push(`data: ${JSON.stringify({ id: "chatcmpl-tool", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] })}\n\n`);
+  lines.push(`data: ${JSON.stringify({ id: "chatcmpl-tool", object: "chat.completion.chunk", created: 1, model, choices: [], usage })}\n\n`, "data: [DONE]\n\n");
+  return new Response(lines.join(""), { headers: { "content-type": "text/event-stream" } });
 }
 
 if (import.meta.main) {

@@ -11,16 +11,17 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals | number): Promise<number>;
 }
 
-/** Starts `bun src/main.ts` with `env` (its own data directory unless `env` names one) and waits until /health answers. */
-export async function spawnHub(env: Record<string, string>, attempt = 1): Promise<HubProcess> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+/**
+ * Starts `bun src/main.ts` with `env` (its own data directory unless `env` names one), on a port the system picks
+ * (PORT=0, read back from the hub's start line) unless `env.PORT` names one, and waits until /health answers.
+ */
+export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "aihub-hub-"));
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", SHUTDOWN_DRAIN_MS: "0", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
-  const base = `http://127.0.0.1:${port}`;
   // Drained as it comes: a hub logging through an outage would otherwise fill the pipe and block on write.
   let text = "";
   const drain = async (stream: ReadableStream<Uint8Array>) => {
@@ -33,21 +34,22 @@ export async function spawnHub(env: Record<string, string>, attempt = 1): Promis
     if (proc.exitCode !== null || proc.signalCode !== null) await drained;
     return text;
   };
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) break;
-    try {
-      if ((await fetch(`${base}/health`)).ok) {
-        return { base, proc, output, stop: async (signal = "SIGTERM") => (proc.kill(signal), await proc.exited) };
-      }
-    } catch {}
-    await Bun.sleep(100);
+    const started = /AI Hub is running at http:\/\/localhost:(\d+)/.exec(text);
+    if (started) {
+      const base = `http://127.0.0.1:${started[1]}`;
+      try {
+        if ((await fetch(`${base}/health`)).ok) {
+          return { base, proc, output, stop: async (signal = "SIGTERM") => (proc.kill(signal), await proc.exited) };
+        }
+      } catch {}
+    }
+    await Bun.sleep(50);
   }
   proc.kill("SIGKILL");
   await proc.exited;
-  const said = await output();
-  // The random port was taken by another process on this machine: try another.
-  if (said.includes("EADDRINUSE") && attempt < 5 && !env.PORT) return await spawnHub(env, attempt + 1);
-  throw new Error(`hub did not start: ${said}`);
+  throw new Error(`hub did not start: ${await output()}`);
 }
 
 /** JSON POST/GET helper for a hub process. */

@@ -1,5 +1,5 @@
 // Batches usage records into one transaction per flush; each caller waits until its record is committed.
-import { createBatcher } from "../lib/mod.ts";
+import { createBatcher, nextTurn } from "../lib/mod.ts";
 import type { UsageRecord } from "./record.ts";
 
 export interface GroupCommitWriter {
@@ -9,8 +9,11 @@ export interface GroupCommitWriter {
   drain(): Promise<void>;
 }
 
-/** Creates a writer that commits whatever queued while the previous commit ran, up to `maxBatch` at once. */
-export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Promise<unknown>, options: { maxBatch?: number; onError?: (error: unknown) => void } = {}): GroupCommitWriter {
+/**
+ * Creates a writer that commits, up to `maxBatch` at once, whatever queued while the previous commit ran plus
+ * what the I/O events pending at that moment add (`gather`, one event-loop turn by default).
+ */
+export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Promise<unknown>, options: { maxBatch?: number; gather?: () => Promise<void>; onError?: (error: unknown) => void } = {}): GroupCommitWriter {
   // Each record's outcome is a value, so one bad record fails only its own call.
   const commitBatch = createBatcher(async (records: UsageRecord[]): Promise<Array<unknown | null>> => {
     try {
@@ -23,7 +26,7 @@ export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Prom
       for (const record of records) outcomes.push(await commit([record]).then(() => null, (single) => single));
       return outcomes;
     }
-  }, options.maxBatch ?? 1000);
+  }, options.maxBatch ?? 1000, { gather: options.gather ?? nextTurn });
   const inFlight = new Set<Promise<void>>();
 
   return {

@@ -7,7 +7,7 @@ export { openUsageJournal } from "./journal.ts";
 export type { UsageJournal } from "./journal.ts";
 export { createGroupCommitWriter } from "./group_commit.ts";
 export type { GroupCommitWriter } from "./group_commit.ts";
-export { storedQuotaUsed, writeUsageBatch } from "./store.ts";
+export { storedQuotaUsed, usageBatchWriter, writeUsageBatch } from "./store.ts";
 export { parseDays } from "./model.ts";
 export type { CurrentUsage } from "./model.ts";
 export { usageRoutes } from "./routes.ts";

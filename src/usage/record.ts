@@ -22,6 +22,10 @@ export interface UsageRecord {
   endpoint: string;
   model: string | null;
   upstream: string | null;
+  /** The model id at the upstream that served the call (or was tried last). */
+  upstreamModel?: string | null;
+  /** Upstream tries the call made (0 for calls that never reached one). */
+  attempts?: number;
   status: number;
   outcome: CallOutcomeKind;
   countsQuota: boolean;

@@ -1,6 +1,6 @@
 // Writes usage records with their daily rollups, key counters and quota counter in one statement.
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/mod.ts";
+import type { Database, Db } from "../db/mod.ts";
 import { quotaUsage } from "../db/schema/mod.ts";
 import type { UsageRecord } from "./record.ts";
 
@@ -13,13 +13,14 @@ with input as (
     "id" text, "userId" int, "apiKeyId" int, "endpoint" text, "model" text, "upstream" text, "status" int,
     "outcome" text, "countsQuota" boolean, "promptTokens" int, "completionTokens" int, "tokensEstimated" boolean,
     "cost" double precision, "latencyMs" int, "ttfbMs" int, "stream" boolean, "error" text, "createdAt" timestamptz,
-    "quotaPeriod" date)
+    "quotaPeriod" date, "upstreamModel" text, "attempts" int)
 ),
 inserted as (
   insert into usage_records (id, user_id, api_key_id, endpoint, model, upstream, status, outcome, counts_quota,
-    prompt_tokens, completion_tokens, tokens_estimated, cost, latency_ms, ttfb_ms, stream, error, created_at)
+    prompt_tokens, completion_tokens, tokens_estimated, cost, latency_ms, ttfb_ms, stream, error, created_at, upstream_model, attempts)
   select "id", "userId", "apiKeyId", "endpoint", "model", "upstream", "status", "outcome", "countsQuota",
-    "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt"
+    "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt",
+    "upstreamModel", coalesce("attempts", 0)
   from input order by "id"
   on conflict (id) do nothing
   returning id, user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
@@ -64,6 +65,32 @@ export async function writeUsageBatch(db: Db, records: ReadonlyArray<UsageRecord
   if (records.length === 0) return;
   const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
   await db.execute(sql`${sql.raw(BATCH_HEAD)}${json}${sql.raw(BATCH_TAIL)}`);
+}
+
+/** A string as a PostgreSQL literal (quotes doubled; backslashes doubled in an E'' literal, whatever the settings). */
+export function sqlLiteral(text: string): string {
+  const quoted = `'${text.replaceAll("'", "''")}'`;
+  return text.includes("\\") ? `E${quoted.replaceAll("\\", "\\\\")}` : quoted;
+}
+
+/**
+ * The batch writer for `database`. On PGlite the statement is prepared once: planning it costs more than writing
+ * a whole batch (measured ~8 ms vs ~0.4 ms for one record), and PGlite's query API binds parameters only to
+ * unnamed statements, so the batch goes to EXECUTE as one escaped literal. postgres.js prepares statements itself.
+ */
+export async function usageBatchWriter(database: Database): Promise<(records: ReadonlyArray<UsageRecord | string>) => Promise<void>> {
+  const { db } = database;
+  if (database.kind !== "pglite") return (records) => writeUsageBatch(db, records);
+  // One PGlite may serve several runtimes (tests): prepare once per database.
+  const prepared = await db.execute(sql`select 1 from pg_prepared_statements where name = 'aihub_write_usage'`);
+  if ((prepared as unknown as { rows: unknown[] }).rows.length === 0) {
+    await db.execute(sql.raw(`prepare aihub_write_usage(jsonb) as ${WRITE_BATCH_SQL.replace("$1::jsonb", "$1")}`));
+  }
+  return async (records) => {
+    if (records.length === 0) return;
+    const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
+    await db.execute(sql.raw(`execute aihub_write_usage(${sqlLiteral(json)})`));
+  };
 }
 
 /** Quota used by a user in a period, as the database knows it (the source of truth). */

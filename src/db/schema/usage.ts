@@ -13,6 +13,8 @@ export const usageRecords = pgTable("usage_records", {
   endpoint: varchar("endpoint", { length: 64 }).notNull(),
   model: varchar("model", { length: 200 }),
   upstream: varchar("upstream", { length: 100 }),
+  upstreamModel: varchar("upstream_model", { length: 200 }),
+  attempts: integer("attempts").notNull().default(0),
   status: integer("status").notNull(),
   outcome: varchar("outcome", { length: 32 }).notNull(),
   countsQuota: boolean("counts_quota").notNull().default(false),
