@@ -49,5 +49,13 @@ fail=$(grep -Eo '^ *[0-9]+ fail' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 fail=$((fail + failed_checks))
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; echo "bun test exited $status"; fi
 rm -f "$log"
+
+# The container image, built and run with podman (scripts/image/test.sh): off by default, it takes 3–5 minutes
+# (about 8 the first time, which debootstraps the base and installs Node.js in the build stage). IMAGE_TEST=1 runs it;
+# IMAGE_COMPOSE_TEST=1 adds compose.yaml's hub + PostgreSQL + Redis (about 2 minutes more).
+if [ "${IMAGE_TEST:-0}" = 1 ]; then
+  echo "== container image (podman)"
+  if ! bash scripts/image/test.sh; then fail=$((fail + 1)); echo "image test failed"; fi
+fi
 echo "${pass} passed, ${fail} failed"
 [ "$fail" -eq 0 ]
