@@ -79,7 +79,8 @@ stop_hub() {
 }
 
 start_hub "first start, empty volume"
-podman logs "$name" 2>/dev/null | grep -m1 "^AI Hub is running at "
+logs=$(podman logs "$name" 2>/dev/null)
+grep -m1 "^AI Hub is running at " <<<"$logs"
 
 uid=$(podman exec "$name" sh -c 'awk "/^Uid:/ { print \$2 }" /proc/1/status')
 [ "$uid" = 10001 ] || fail "the hub runs as uid $uid, not 10001"
