@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compose.yaml with Debian's podman-compose, no registry (~2 min once the hub image exists; run by
+# compose.yaml with Debian's podman-compose, no registry (~30 s with the images cached, 1–3 min building them; run by
 # IMAGE_COMPOSE_TEST=1 bash scripts/image/test.sh): builds PostgreSQL 15 and Redis 7 from Debian's packages on the
 # debootstrapped base, starts hub + PostgreSQL + Redis with the hub published on 127.0.0.1 only, runs the newcomer
 # journey, restarts the hub (data kept), and removes the containers, network and volumes.

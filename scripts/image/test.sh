@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The container image end to end with podman, no container registry needed (~3–5 min with the base image built,
-# ~1 min more the first time): builds the debootstrapped base and the image, starts the hub on the embedded default
+# The container image end to end with podman, no container registry needed (~1 min with podman's layer cache, 4–6
+# from nothing): builds the debootstrapped base and the image, starts the hub on the embedded default
 # with /data on a temp dir, runs the newcomer journey from the host (register → API key → a chat call with the demo
 # model → usage shows it → restart → data kept), checks it runs as uid 10001, that HEALTHCHECK passes and that
 # SIGTERM stops it with exit 0 within seconds, prints image size and cold-start times, and removes its container.
