@@ -1,10 +1,12 @@
 // Console texts in zh-CN (the default, in the seed's wording) and English.
+import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 export const LANG_COOKIE = "aihub_lang";
 
 const zh = {
+  ...ACCOUNT_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -97,6 +99,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...ACCOUNT_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

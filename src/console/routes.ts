@@ -3,14 +3,16 @@ import { Elysia } from "elysia";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
+import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
 import type { ConsoleDeps } from "./session.ts";
 import { usagePages } from "./usage_pages.ts";
 
 /** The console's pages, one group per part of it; each group resolves its session (session.ts) once per request. */
-export function consoleRoutes(deps: ConsoleDeps) {
+export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps) {
   return new Elysia()
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
-    .use(playgroundPages(deps));
+    .use(playgroundPages(deps))
+    .use(recoveryPages(deps));
 }
