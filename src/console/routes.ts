@@ -4,6 +4,8 @@ import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
+import { settingsPages } from "./settings_pages.ts";
+import { webhookPages } from "./webhook_pages.ts";
 import type { ConsoleDeps } from "./session.ts";
 import { usagePages } from "./usage_pages.ts";
 
@@ -14,5 +16,7 @@ export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps) {
     .use(keyPages(deps))
     .use(usagePages(deps))
     .use(playgroundPages(deps))
-    .use(recoveryPages(deps));
+    .use(recoveryPages(deps))
+    .use(settingsPages(deps))
+    .use(webhookPages(deps));
 }
