@@ -1,5 +1,6 @@
 // Composes the HTTP app from its features; never listens (main.ts does, tests call app.handle).
 import { Elysia } from "elysia";
+import { adminRoutes } from "./admin/mod.ts";
 import { accountCareRoutes, authRoutes } from "./auth/mod.ts";
 import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps) {
     .use(usageRoutes(deps))
     .use(webhooksRoutes(deps))
     .use(gatewayRoutes(deps))
+    .use(adminRoutes(deps))
     .use(staticRoutes())
     // The document is generated from the whole app's route table, so it is read once the app is built.
     .use(openApiRoutes((): readonly RouteInfo[] => app.routes))

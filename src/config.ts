@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
+import { type AdminConfig, loadAdminConfig } from "./config_admin.ts";
 import { ConfigError, demoModel, intFrom, loadUpstreams, type ModelConfig, numberFrom, type RoutingConfig, type UpstreamConfig, urlFrom } from "./config_upstreams.ts";
 
 export { ConfigError };
@@ -57,6 +58,8 @@ export interface Config {
   publicOrigin: string | null;
   /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
   workers: number;
+  /** Operators: ADMIN_EMAILS, ADMIN_IDLE_MINUTES and the key sealing upstream keys (config_admin.ts). */
+  admin: AdminConfig;
   /** Mail, verification and webhooks (issue 12). */
   notifications: NotificationsConfig;
 }
@@ -147,7 +150,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
+  let admin: AdminConfig;
+  try {
+    admin = loadAdminConfig(env, { dataDir, embedded: !databaseUrl, jwtSecret });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+
   return Object.freeze({
+    admin,
     port,
     host,
     dataDir,

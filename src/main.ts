@@ -1,6 +1,7 @@
 // Entry point: load config → open database/Redis → migrate → createApp → listen; graceful shutdown on SIGTERM/SIGINT.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startAdminChannel } from "./admin/channel.ts";
 import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const port = app.server?.port ?? config.port;
+  // `npm run admin` reaches this hub through a loopback channel and a token file only this machine's operator can read.
+  const channel = startAdminChannel(runtime.deps, { dataDir: config.dataDir, log });
   const worker = config.workers > 1 ? `${process.env[WORKER_ENV]}/${config.workers}` : null;
   // One plain line for people, whatever the log level (tests and benchmarks read the URL from it too).
   process.stdout.write(`${startLine(config, `http://localhost:${port}`, worker)}\n`);
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
+    channel.stop();
     // 1. /ready fails at once, and the listener stays open a moment so load balancers move traffic away
     //    (Ctrl+C at a terminal has nobody to tell: no drain).
     runtime.beginDrain();

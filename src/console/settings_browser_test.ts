@@ -40,7 +40,7 @@ async function shoot(page: Page, name: string): Promise<boolean> {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    const wide = await page.evaluate(() => [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.parentElement?.closest(".table-wrap")).map((el) => `${el.tagName}.${el.className}#${el.id}`).slice(0, 8));
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll("body *")).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.parentElement?.closest(".table-wrap")).map((el) => `${el.tagName}.${el.className}#${el.id}`).slice(0, 8));
     if (wide.length) console.log(`${name} at ${width} px: wider than the window: ${wide.join(" ")}`);
     fits &&= await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
   }

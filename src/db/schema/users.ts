@@ -18,6 +18,8 @@ export const users = pgTable("users", {
   lang: varchar("lang", { length: 8 }).notNull().default("zh-CN"),
   // Set when the user deleted the account: email and name are erased, the row stays for anonymised usage.
   deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  /** user or admin. */
+  role: varchar("role", { length: 20 }).notNull().default("user"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (table) => [index("idx_users_plan").on(table.plan)]);
