@@ -9,6 +9,43 @@ export interface PageContext {
   user: { email: string; fullName: string | null; plan: string; admin?: boolean } | null;
 }
 
+/** A line above a section after a form: what was done, or why not. */
+export interface Notice {
+  kind: "ok" | "error";
+  message: string;
+}
+
+export interface SessionRow {
+  id: string;
+  device: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+}
+
+export interface DeliveryRow {
+  type: string;
+  status: string;
+  responseCode: number | null;
+  attempts: number;
+  createdAt: string;
+  lastError: string | null;
+}
+
+export interface WebhookRow {
+  id: number;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+  deliveries: DeliveryRow[];
+}
+
+/** The email verification banner on the dashboard: still unverified, just resent, or resent too often. */
+export type VerifyBannerState = { state: "unverified" } | { state: "sent" } | { state: "wait"; retryAfterSec: number };
+
 export interface KeyRow {
   id: number;
   name: string;

@@ -5,7 +5,7 @@ import { changeUser } from "../admin/users.ts";
 import { findUserByEmail } from "../auth/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
-import { Visitor } from "../testing/visitor.ts";
+import { Visitor } from "../testing/console_visitor.ts";
 
 const PAGES = ["/admin", "/admin/users", "/admin/plans", "/admin/catalog", "/admin/audit"];
 let n = 0;

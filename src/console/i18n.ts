@@ -1,4 +1,5 @@
 // Console texts in zh-CN (the default, in the seed's wording) and English.
+import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
 
@@ -7,6 +8,7 @@ export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 export const LANG_COOKIE = "aihub_lang";
 
 const zh = {
+  ...ACCOUNT_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -100,6 +102,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...ACCOUNT_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

@@ -6,16 +6,22 @@ import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
+import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
+import { settingsPages } from "./settings_pages.ts";
+import { webhookPages } from "./webhook_pages.ts";
 import type { ConsoleDeps } from "./session.ts";
 import { usagePages } from "./usage_pages.ts";
 
 /** The console's pages, one group per part of it; each group resolves its session (session.ts) once per request. */
-export function consoleRoutes(deps: ConsoleDeps & AdminDeps) {
+export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps) {
   return new Elysia()
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
     .use(playgroundPages(deps))
+    .use(recoveryPages(deps))
+    .use(settingsPages(deps))
+    .use(webhookPages(deps))
     .use(adminPages(deps))
     .use(adminCatalogPages(deps));
 }

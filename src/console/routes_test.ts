@@ -2,8 +2,8 @@
 // registration throttle on the form.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { BACKENDS } from "../testing/databases.ts";
+import { Visitor } from "../testing/console_visitor.ts";
 import { createTestHub, type TestHub } from "../testing/harness.ts";
-import { Visitor } from "../testing/visitor.ts";
 
 let addressCount = 0;
 const freshAddress = () => `192.0.2.${addressCount++ % 250}`;

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory } from "../usage/mod.ts";
 import { DashboardPage } from "../../views/pages/dashboard.tsx";
 import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
+import type { VerifyBannerState } from "../../views/types.ts";
 import { type ConsoleDeps, consoleSession, requireUser } from "./session.ts";
 
 /** ?days= for the console: a bad value falls back to 30 days instead of an error page. */
@@ -14,13 +15,21 @@ function daysOf(raw: string | undefined): number {
   }
 }
 
+/** The verification banner after a resend without JavaScript (?verify=sent, ?verify=wait&retry=N), else the plain one. */
+function verifyBanner(query: Record<string, string | undefined>): VerifyBannerState {
+  if (query.verify === "sent") return { state: "sent" };
+  const retry = Number(query.retry);
+  if (query.verify === "wait" && Number.isSafeInteger(retry) && retry > 0) return { state: "wait", retryAfterSec: retry };
+  return { state: "unverified" };
+}
+
 /** The dashboard and usage pages. */
 export function usagePages(deps: ConsoleDeps) {
   const { database: { db }, config, limits } = deps;
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireUser)
-    .get("/dashboard", async ({ page, user, html }) => {
+    .get("/dashboard", async ({ page, user, query, html }) => {
       const u = user!;
       const [usage, month, recent] = await Promise.all([currentUsage(limits, u), monthTotals(db, u.id), recentCalls(db, u.id, { limit: 10 })]);
       return html(DashboardPage({
@@ -30,6 +39,7 @@ export function usagePages(deps: ConsoleDeps) {
         month,
         recent: recent.map((c) => ({ createdAt: c.createdAt.toISOString(), endpoint: c.endpoint, model: c.model, status: c.status, outcome: c.outcome, tokens: c.promptTokens + c.completionTokens, tokensEstimated: c.tokensEstimated, cost: c.cost, latencyMs: c.latencyMs, keyName: c.keyName })),
         noUpstream: config.upstreams.length === 0,
+        verify: u.isVerified || !deps.mailer.enabled ? undefined : verifyBanner(query),
       }));
     })
     .get("/usage", async ({ page, user, query, htmx, html }) => {

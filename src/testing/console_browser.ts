@@ -22,11 +22,11 @@ export interface ConsoleBrowser {
 /** A fresh email address tagged `tag`. */
 export const email = (tag: string) => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
 
-/** Starts a hub on the embedded default and a headless Chromium with this machine's flags. */
-export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+/** Starts a hub on the embedded default (with `env` on top) and a headless Chromium with this machine's flags. */
+export async function openConsoleBrowser(env: Record<string, string> = {}): Promise<ConsoleBrowser> {
   mkdirSync(SHOTS, { recursive: true });
   // Every browser user registers from 127.0.0.1: more than the default registrations per address per hour.
-  const hub = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-browser-")), DEMO_CHUNK_DELAY_MS: "5", REGISTRATIONS_PER_HOUR_PER_ADDRESS: "1000" });
+  const hub = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-browser-")), DEMO_CHUNK_DELAY_MS: "5", REGISTRATIONS_PER_HOUR_PER_ADDRESS: "1000", ...env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],

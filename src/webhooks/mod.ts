@@ -1,5 +1,6 @@
 // Webhooks: registration, signed deliveries from a durable queue, and the private-address guard.
 export { checkWebhookUrl, isPrivateAddress } from "./guard.ts";
+export { createWebhookBody } from "./model.ts";
 export { registerWebhook, webhookId, webhooksRoutes } from "./routes.ts";
 export type { WebhooksDeps } from "./routes.ts";
 export { RETRY_FOR_MS, startWebhookSender } from "./sender.ts";

@@ -2,17 +2,20 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "../types.ts";
 
-const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference"]> = [
+const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings"]> = [
   ["/dashboard", "nav.dashboard"],
   ["/keys", "nav.keys"],
   ["/usage", "nav.usage"],
   ["/playground", "nav.playground"],
   ["/reference", "nav.reference"],
+  ["/dashboard/settings", "nav.settings"],
 ];
 
 export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx } = props;
   const otherLang = ctx.lang === "en" ? "zh-CN" : "en";
+  // The longest link the path is under is the current one (/dashboard/settings is Settings, not Dashboard).
+  const current = NAV.map(([href]) => href).filter((href) => ctx.path.startsWith(href)).sort((a, b) => b.length - a.length)[0];
   return (
     <>
       {"<!doctype html>"}
@@ -34,7 +37,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
               {ctx.user ? (
                 <nav class="main" aria-label="main">
                   {NAV.map(([href, key]) => (
-                    <a href={href} aria-current={ctx.path.startsWith(href) ? "page" : undefined} safe>{ctx.t(key)}</a>
+                    <a href={href} aria-current={href === current ? "page" : undefined} safe>{ctx.t(key)}</a>
                   ))}
                   {ctx.user.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
                 </nav>

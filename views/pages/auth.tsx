@@ -20,7 +20,7 @@ export function AuthForm(props: { ctx: PageContext; mode: "login" | "register"; 
   );
 }
 
-export function AuthPage(props: { ctx: PageContext; mode: "login" | "register"; errors?: FormErrors }): JSX.Element {
+export function AuthPage(props: { ctx: PageContext; mode: "login" | "register"; errors?: FormErrors; notice?: string }): JSX.Element {
   const { ctx, mode } = props;
   const title = ctx.t(mode === "login" ? "login.title" : "register.title");
   return (
@@ -28,7 +28,9 @@ export function AuthPage(props: { ctx: PageContext; mode: "login" | "register"; 
       <div class="auth">
         <div class="card">
           <h1 safe>{title}</h1>
+          {props.notice ? <p class="success" role="status" safe>{props.notice}</p> : ""}
           <AuthForm ctx={ctx} mode={mode} errors={props.errors} />
+          {mode === "login" ? <p class="small"><a href="/forgot-password" safe>{ctx.t("forgot.link")}</a></p> : ""}
           <p class="small muted">
             {mode === "login"
               ? <><span safe>{ctx.t("login.noAccount")}</span> <a href="/register" safe>{ctx.t("login.register")}</a></>

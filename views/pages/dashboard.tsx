@@ -1,7 +1,8 @@
 // The dashboard: plan, quota bar, this month's requests / tokens / cost, and the last calls.
-import type { CallRow, PageContext, QuotaView } from "../types.ts";
+import type { CallRow, PageContext, QuotaView, VerifyBannerState } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
+import { VerifyBanner } from "../partials/verify_banner.tsx";
 
 export interface DashboardProps {
   ctx: PageContext;
@@ -10,6 +11,8 @@ export interface DashboardProps {
   month: { requests: number; tokens: number; cost: number };
   recent: CallRow[];
   noUpstream: boolean;
+  /** Set while the email address is unverified (and mail can be sent). */
+  verify?: VerifyBannerState;
 }
 
 export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.Element {
@@ -52,6 +55,7 @@ export function DashboardPage(props: DashboardProps): JSX.Element {
   return (
     <BaseLayout ctx={ctx} title={ctx.t("dashboard.title")}>
       <h1 safe>{ctx.t("dashboard.title")}</h1>
+      {props.verify ? <VerifyBanner ctx={ctx} banner={props.verify} /> : ""}
       {props.noUpstream ? <p class="notice" role="note" safe>{ctx.t("dashboard.noUpstream")}</p> : ""}
       <div class="grid cols-4">
         <div class="card stat"><div class="label" safe>{ctx.t("dashboard.plan")}</div><div class="value" safe>{props.plan}</div></div>

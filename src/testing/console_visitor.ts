@@ -1,4 +1,4 @@
-// A console visitor for app.handle tests: keeps its cookies and address, reads each page's form token.
+// A browser of one for console route tests through app.handle: its cookies, its address and the form token of the last page.
 import type { TestHub } from "./harness.ts";
 
 /** A browser of one: keeps its cookies and address, and reads the form token from each page. */
@@ -7,13 +7,15 @@ export class Visitor {
   token = "";
   constructor(private hub: TestHub, readonly address: string) {}
 
-  async send(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async send(path: string, init: { method?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}): Promise<Response> {
     const headers = new Headers({ host: "localhost", "x-forwarded-for": this.address, ...init.headers });
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     let body: string | undefined;
     if (init.form) {
       headers.set("content-type", "application/x-www-form-urlencoded");
-      body = new URLSearchParams(init.form).toString();
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(init.form)) for (const one of [value].flat()) params.append(name, one);
+      body = params.toString();
     }
     const response = await this.hub.request(path, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body });
     for (const line of response.headers.getSetCookie()) {
@@ -34,7 +36,7 @@ export class Visitor {
   }
 
   /** Posts a form the way the hub's own page does: with its token and the hub's Origin. */
-  post(path: string, form: Record<string, string>, headers: Record<string, string> = { origin: "http://localhost", "sec-fetch-site": "same-origin" }): Promise<Response> {
+  post(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = { origin: "http://localhost", "sec-fetch-site": "same-origin" }): Promise<Response> {
     return this.send(path, { form: { _csrf: this.token, ...form }, headers });
   }
 
