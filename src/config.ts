@@ -57,6 +57,8 @@ export interface Config {
   publicOrigin: string | null;
   /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
   workers: number;
+  /** METRICS_TOKEN: the bearer token GET /metrics requires; null (unset): /metrics is open. */
+  metricsToken: string | null;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -158,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
     workers,
+    metricsToken: env.METRICS_TOKEN || null,
   });
 }

@@ -12,14 +12,16 @@ import type { GatewayDeps } from "./gateway/mod.ts";
 import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
+import { createHubMetrics, type HubMetrics, type MetricsDeps } from "./metrics/mod.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
-export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps {
+export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, MetricsDeps {
   config: Config;
   log: Logger;
+  metrics: HubMetrics;
   database: Database;
   limits: LimitStore;
   throttle: ThrottleStore;
@@ -63,6 +65,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
+  const metrics = createHubMetrics({ upstreams: config.upstreams.map((u) => u.name) });
 
   if (config.redisUrl) {
     let lastError = 0;
@@ -80,6 +83,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
     health = createRedisHealthStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
+    metrics.samplePending(flusher.pending);
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
     subscriber.on("error", () => {});
@@ -99,6 +103,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle = createMemoryThrottleStore();
     health = createMemoryHealthStore();
     drainWriter = () => writer.drain();
+    metrics.samplePending(async () => writer.pending());
   }
 
   const invalidate = (target: { keyHash?: string; userId?: number }) => {
@@ -108,7 +113,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
   // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
   const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
-  const router = createRouter(config.upstreams, config.routing, { health: tracker, keys: createKeyPool() });
+  const router = createRouter(config.upstreams, config.routing, { health: tracker, keys: createKeyPool(), onAttempt: metrics.upstreamAttempt });
 
   let draining = false;
   const deps: AppDeps = {
@@ -121,6 +126,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle,
     keys,
     router,
+    metrics,
     onKeyRevoked: (keyHash) => invalidate({ keyHash }),
     onUserChanged: (userId) => invalidate({ userId }),
     clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),

@@ -4,6 +4,7 @@ import type { ModelConfig, UpstreamConfig } from "../config.ts";
 import type { KeyVerifier } from "../keys/mod.ts";
 import type { LimitStore } from "../limits/mod.ts";
 import type { Logger } from "../log.ts";
+import type { HubMetrics } from "../metrics/mod.ts";
 
 export interface GatewayDeps {
   config: {
@@ -17,4 +18,6 @@ export interface GatewayDeps {
   keys: KeyVerifier;
   /** Picks and tries the deployments of a model (failover, health, key pools). */
   router: Router;
+  /** Limit decisions and streams in progress are counted here (absent in tests that build deps by hand). */
+  metrics?: Pick<HubMetrics, "limitDecision" | "streamOpened" | "streamClosed">;
 }
