@@ -17,12 +17,13 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 /** The /metrics route. */
 export function metricsRoutes(deps: MetricsDeps) {
   const expected = deps.config.metricsToken === null ? null : digest(`Bearer ${deps.config.metricsToken}`);
-  const { registry } = deps.metrics;
   return new Elysia().get("/metrics", async ({ request }) => {
     // Compared as digests: equal lengths, and no timing hint of how much of the token matched.
     if (expected && !timingSafeEqual(digest(request.headers.get("authorization") ?? ""), expected)) {
       throw new HttpError("unauthorized", "Cannot read metrics: send Authorization: Bearer <METRICS_TOKEN>", { headers: { "www-authenticate": 'Bearer realm="metrics"' } });
     }
+    // Read per scrape, not when the route is built: building the routes (the OpenAPI script) needs no metrics.
+    const { registry } = deps.metrics;
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
   }, {
     detail: operation({
