@@ -1,6 +1,7 @@
 // Composes the HTTP app from its features; never listens (main.ts does, tests call app.handle).
 import { Elysia } from "elysia";
-import { authRoutes } from "./auth/mod.ts";
+import { adminRoutes } from "./admin/mod.ts";
+import { accountCareRoutes, authRoutes } from "./auth/mod.ts";
 import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
@@ -9,6 +10,7 @@ import { metricsRoutes, requestMetrics } from "./metrics/mod.ts";
 import { openApiRoutes, type RouteInfo } from "./openapi/mod.ts";
 import type { AppDeps } from "./runtime.ts";
 import { usageRoutes } from "./usage/mod.ts";
+import { webhooksRoutes } from "./webhooks/mod.ts";
 
 /** Builds the Elysia app serving the API and the console from its dependencies. */
 export function createApp(deps: AppDeps) {
@@ -20,9 +22,12 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))
     .use(metricsRoutes(deps))
     .use(authRoutes(deps))
+    .use(accountCareRoutes(deps))
     .use(keysRoutes(deps))
     .use(usageRoutes(deps))
+    .use(webhooksRoutes(deps))
     .use(gatewayRoutes(deps))
+    .use(adminRoutes(deps))
     .use(staticRoutes())
     // The document is generated from the whole app's route table, so it is read once the app is built.
     .use(openApiRoutes((): readonly RouteInfo[] => app.routes))

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { parseTrustProxy, type TrustProxy } from "./http/client_address.ts";
+import { type AdminConfig, loadAdminConfig } from "./config_admin.ts";
 import { ConfigError, demoModel, intFrom, loadUpstreams, type ModelConfig, numberFrom, type RoutingConfig, type UpstreamConfig, urlFrom } from "./config_upstreams.ts";
 
 export { ConfigError };
@@ -59,6 +60,26 @@ export interface Config {
   workers: number;
   /** METRICS_TOKEN: the bearer token GET /metrics requires; null (unset): /metrics is open. */
   metricsToken: string | null;
+  /** Operators: ADMIN_EMAILS, ADMIN_IDLE_MINUTES and the key sealing upstream keys (config_admin.ts). */
+  admin: AdminConfig;
+  /** Mail, verification and webhooks (issue 12). */
+  notifications: NotificationsConfig;
+}
+
+export interface NotificationsConfig {
+  /** smtp:// or smtps:// with user and password; null: no mail is sent. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where links in mails point: PUBLIC_URL without its trailing slash, else http://localhost:PORT. */
+  publicUrl: string;
+  requireEmailVerification: boolean;
+  webhookAllowPrivate: boolean;
+  /** First retry delay of mails and webhook deliveries (doubling each time); tests shorten it. */
+  retryBaseMs: number;
+  /** How often each instance looks for due mails and deliveries. */
+  pollMs: number;
+  /** Whether this process runs the mail and webhook senders and the key-expiry sweep (tests turn them off). */
+  workers: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -131,7 +152,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
+  let admin: AdminConfig;
+  try {
+    admin = loadAdminConfig(env, { dataDir, embedded: !databaseUrl, jwtSecret });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+
   return Object.freeze({
+    admin,
     port,
     host,
     dataDir,
@@ -161,5 +190,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
     workers,
     metricsToken: env.METRICS_TOKEN || null,
+    notifications: Object.freeze({
+      smtpUrl: urlFrom(env, "SMTP_URL", ["smtp:", "smtps:"]),
+      mailFrom: env.MAIL_FROM || "AI Hub <no-reply@localhost>",
+      publicUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+      requireEmailVerification: switchFrom(env, "REQUIRE_EMAIL_VERIFICATION", false),
+      webhookAllowPrivate: switchFrom(env, "WEBHOOK_ALLOW_PRIVATE", false),
+      retryBaseMs: intFrom(env, "NOTIFY_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      pollMs: intFrom(env, "NOTIFY_POLL_MS", 1_000, 10, 600_000),
+      workers: switchFrom(env, "NOTIFY_WORKERS", true),
+    }),
   });
 }

@@ -1,6 +1,7 @@
 // Entry point: load config → open database/Redis → migrate → createApp → listen; graceful shutdown on SIGTERM/SIGINT.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startAdminChannel } from "./admin/channel.ts";
 import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -55,6 +56,24 @@ async function runPrimary(config: Config, log: Logger): Promise<never> {
   process.exit(codes.find((c) => c !== 0) ?? 0);
 }
 
+/** Listens on the configured port; throws EADDRINUSE when it is taken (workers of one hub alone share a port). */
+function listen(app: ReturnType<typeof createApp>, config: Config, log: Logger): void {
+  // Never Bun's development error page (it shows stack traces and file paths), whatever NODE_ENV says.
+  app.listen({
+    port: config.port,
+    hostname: config.host,
+    idleTimeout: 255,
+    maxRequestBodySize: 8 * 1024 * 1024,
+    development: false,
+    // Only workers of one hub share a port: a second hub on a taken port must fail, not split the traffic.
+    reusePort: config.workers > 1,
+    error: (error) => {
+      log.error("unhandled error outside the error hook", { error });
+      return lastResortResponse();
+    },
+  });
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   let config;
@@ -92,21 +111,18 @@ async function main(): Promise<void> {
   // PGlite's first initialisation leaves hundreds of MB of garbage behind: collect it before serving.
   Bun.gc(true);
   const app = createApp(runtime.deps);
-  // Never Bun's development error page (it shows stack traces and file paths), whatever NODE_ENV says.
-  app.listen({
-    port: config.port,
-    hostname: config.host,
-    idleTimeout: 255,
-    maxRequestBodySize: 8 * 1024 * 1024,
-    development: false,
-    // Only workers of one hub share a port: a second hub on a taken port must fail, not split the traffic.
-    reusePort: config.workers > 1,
-    error: (error) => {
-      log.error("unhandled error outside the error hook", { error });
-      return lastResortResponse();
-    },
-  });
+  try {
+    listen(app, config, log);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
+    console.error(`AI Hub cannot start: port ${config.port} on ${config.host} is already in use (another hub or program listens there). Stop it, or set PORT to a free port.`);
+    await runtime.close().catch(() => {});
+    if (!config.databaseUrl) rmSync(lockFile, { force: true });
+    process.exit(2);
+  }
   const port = app.server?.port ?? config.port;
+  // `npm run admin` reaches this hub through a loopback channel and a token file only this machine's operator can read.
+  const channel = startAdminChannel(runtime.deps, { dataDir: config.dataDir, log });
   const worker = config.workers > 1 ? `${process.env[WORKER_ENV]}/${config.workers}` : null;
   // One plain line for people, whatever the log level (tests and benchmarks read the URL from it too).
   process.stdout.write(`${startLine(config, `http://localhost:${port}`, worker)}\n`);
@@ -125,6 +141,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
+    channel.stop();
     // 1. /ready fails at once, and the listener stays open a moment so load balancers move traffic away
     //    (Ctrl+C at a terminal has nobody to tell: no drain).
     runtime.beginDrain();

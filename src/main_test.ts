@@ -54,6 +54,19 @@ describe("the hub process", () => {
     }
   }, 90_000);
 
+  test("a second hub on a taken port exits 2 and says so; the first keeps serving", async () => {
+    const first = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")) });
+    try {
+      const port = new URL(first.base).port;
+      const second = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, PORT: port, HOST: "127.0.0.1", DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")) }, stdout: "pipe", stderr: "pipe" });
+      expect(await second.exited).toBe(2);
+      expect(await new Response(second.stderr).text()).toContain(`AI Hub cannot start: port ${port} on 127.0.0.1 is already in use`);
+      expect((await fetch(`${first.base}/health`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+  }, 90_000);
+
   test("refuses WORKERS > 1 on the embedded default, saying why", async () => {
     const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")), WORKERS: "2", DATABASE_URL: "", REDIS_URL: "" }, stdout: "pipe", stderr: "pipe" });
     expect(await proc.exited).toBe(2);

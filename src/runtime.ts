@@ -2,23 +2,30 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { AuthDeps } from "./auth/mod.ts";
+import { type AdminDeps, promoteAdminEmails } from "./admin/mod.ts";
+import { type AlertDeps, keyRevoked, quotaAdmitted, sweepExpiringKeys } from "./alerts/mod.ts";
+import type { AccountCareDeps, AuthDeps } from "./auth/mod.ts";
+import { type Catalog, createSealer, openCatalog } from "./catalog/mod.ts";
 import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
 import type { Config } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
-import { type Database, migrate, openPglite, openPostgres } from "./db/mod.ts";
+import { eq } from "drizzle-orm";
+import { type Database, migrate, openPglite, openPostgres, schema } from "./db/mod.ts";
 import type { GatewayDeps } from "./gateway/mod.ts";
 import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { createHubMetrics, type HubMetrics, type MetricsDeps } from "./metrics/mod.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
+import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
+import { createMailer, type Mailer, type Sender, startLoop, startMailSender } from "./mail/mod.ts";
+import { startWebhookSender, type WebhooksDeps } from "./webhooks/mod.ts";
 import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
-export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, MetricsDeps {
+export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps, AdminDeps, MetricsDeps {
   config: Config;
   log: Logger;
   metrics: HubMetrics;
@@ -26,11 +33,13 @@ export interface AppDeps extends AuthDeps, KeysDeps, UsageDeps, GatewayDeps, Con
   limits: LimitStore;
   throttle: ThrottleStore;
   keys: KeyVerifier;
+  catalog: Catalog;
   /** Pings Redis (for /ready) when the hub uses it. */
   redisPing: (() => Promise<void>) | null;
   /** True once the hub is shutting down: /ready fails so load balancers stop sending. */
   draining(): boolean;
   onUserChanged(userId: number): void;
+  mailer: Mailer;
 }
 
 export interface Runtime {
@@ -53,6 +62,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
   if (!options.skipMigrate) await migrate(database);
   const { db } = database;
+  await loadPlans(db);
+  const promoted = await promoteAdminEmails(db, config.admin.emails);
+  if (promoted.length > 0) log.info("ADMIN_EMAILS: promoted to admin", { emails: promoted });
+  const catalog = await openCatalog(db, { config, sealer: createSealer(config.admin.catalogKey), onError: () => log.error("an upstream key could not be decrypted: was the catalog key (CATALOG_SECRET or DATA_DIR/catalog-key) changed?") });
   const loadQuota = (userId: number, periodKey: string) => storedQuotaUsed(db, userId, periodKey);
 
   let redis: Redis | null = null;
@@ -65,7 +78,15 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
-  const metrics = createHubMetrics({ upstreams: config.upstreams.map((u) => u.name) });
+  // Upstreams operators add later get their series on first use.
+  const metrics = createHubMetrics({ upstreams: catalog.upstreams().map((u) => u.name) });
+  type Notice = { keyHash?: string; userId?: number; plans?: boolean; catalog?: boolean };
+  // What a change notice does on this instance: key cache entries dropped, plans or the catalog read again.
+  const apply = (notice: Notice) => {
+    if (notice.plans) void loadPlans(db).then(() => keys.invalidate({ all: true }), (error) => log.error("reloading plans failed", { error }));
+    if (notice.catalog) void catalog.reload().catch((error) => log.error("reloading the catalog failed", { error }));
+    if (notice.keyHash !== undefined || notice.userId !== undefined) keys.invalidate(notice);
+  };
 
   if (config.redisUrl) {
     let lastError = 0;
@@ -90,7 +111,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     await subscriber.connect();
     await subscriber.subscribe(INVALIDATION_CHANNEL, (message) => {
       try {
-        keys.invalidate(JSON.parse(message) as { keyHash?: string; userId?: number });
+        apply(JSON.parse(message) as Notice);
       } catch {
         log.warn("ignored a malformed invalidation message");
       }
@@ -106,18 +127,49 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     metrics.samplePending(async () => writer.pending());
   }
 
-  const invalidate = (target: { keyHash?: string; userId?: number }) => {
-    keys.invalidate(target);
-    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(target)).catch(() => {});
+  const invalidate = (notice: Notice) => {
+    if (notice.plans) keys.invalidate({ all: true });
+    else if (!notice.catalog) keys.invalidate(notice);
+    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(notice)).catch(() => {});
   };
 
   // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
   const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
-  const router = createRouter(config.upstreams, config.routing, { health: tracker, keys: createKeyPool(), onAttempt: metrics.upstreamAttempt });
+  const router = createRouter(() => catalog.upstreams(), config.routing, { health: tracker, keys: createKeyPool(), onAttempt: metrics.upstreamAttempt });
+
+  // Mail, webhooks and alerts (issue 12): requests queue rows; this instance's loops deliver them.
+  const notify = config.notifications;
+  const workers: Sender[] = [];
+  let webhookSender: Sender | null = null;
+  const wakeWebhooks = () => webhookSender?.wake();
+  let mailSender: Sender | null = null;
+  const mailer = createMailer(db, { enabled: notify.smtpUrl !== null, onQueued: () => mailSender?.wake() });
+  const alertDeps: AlertDeps = { db, mailer, log, publicUrl: notify.publicUrl, wakeWebhooks };
+  if (notify.workers) {
+    if (notify.smtpUrl) workers.push(mailSender = startMailSender(db, { smtpUrl: notify.smtpUrl, from: notify.mailFrom, log, retryBaseMs: notify.retryBaseMs, pollMs: notify.pollMs }));
+    workers.push(webhookSender = startWebhookSender(db, {
+      log,
+      allowPrivate: notify.webhookAllowPrivate,
+      retryBaseMs: notify.retryBaseMs,
+      pollMs: notify.pollMs,
+      onDisabled: (hook) => void findOwner(hook.userId).then((owner) => owner && mailer.send(owner.email, owner.lang, { kind: "webhook_disabled", webhookUrl: hook.url, url: `${notify.publicUrl}/dashboard/settings` })).catch(() => {}),
+    }));
+    workers.push(startLoop(() => sweepExpiringKeys(alertDeps), { pollMs: Math.max(notify.pollMs, 3600_000), log, name: "key expiry sweep" }));
+  }
+  const findOwner = async (userId: number) => (await db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1))[0] ?? null;
+  const background = (what: string) => (error: unknown) => log.error(`${what} failed`, { error });
 
   let draining = false;
   const deps: AppDeps = {
-    config,
+    // models and upstreams read the live catalog (configuration entries plus the database's), so every reader of
+    // config.models / config.upstreams (gateway, console) follows operators' changes.
+    config: Object.freeze(Object.defineProperties({ ...config }, {
+      models: { get: () => catalog.models(), enumerable: true },
+      upstreams: { get: () => catalog.upstreams(), enumerable: true },
+    })),
+    catalog,
+    onPlansChanged: () => invalidate({ plans: true }),
+    onCatalogChanged: () => invalidate({ catalog: true }),
     log,
     database,
     redisPing: redis ? () => limits.ping() : null,
@@ -127,7 +179,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     keys,
     router,
     metrics,
-    onKeyRevoked: (keyHash) => invalidate({ keyHash }),
+    onKeyRevoked: (keyHash) => {
+      invalidate({ keyHash });
+      keyRevoked(alertDeps, keyHash).catch(background("key.revoked event"));
+    },
+    onQuotaAdmitted: (event) => void quotaAdmitted(alertDeps, event).catch(background("quota alert")),
+    mailer,
+    wakeWebhooks,
     onUserChanged: (userId) => invalidate({ userId }),
     clientAddress: (request, server) => clientAddress(request, server?.requestIP(request)?.address ?? "unknown", config.trustProxy),
   };
@@ -142,6 +200,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       if (flusher) await flusher.flushNow();
     },
     async close() {
+      await Promise.all(workers.map((w) => w.stop()));
       await drainWriter();
       await flusher?.stop();
       await subscriber?.close().catch(() => {});

@@ -6,7 +6,7 @@ export interface PageContext {
   lang: Lang;
   csrf: string;
   path: string;
-  user: { email: string; fullName: string | null; plan: string } | null;
+  user: { email: string; fullName: string | null; plan: string; admin?: boolean } | null;
 }
 
 export interface KeyRow {

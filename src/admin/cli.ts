@@ -1,16 +1,17 @@
-// `bun run admin …`: operator commands against the configured database.
-import { existsSync, readFileSync } from "node:fs";
+// `npm run admin -- …`: operator commands. They go to the running hub over its local channel (channel.ts) when one
+// runs on this data directory, else straight to the configured database.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../config.ts";
 import { migrate, openPglite, openPostgres } from "../db/mod.ts";
 import { connectRedis, redisKeys } from "../redis/mod.ts";
+import { storedQuotaUsed } from "../usage/mod.ts";
+import { sendToRunningHub } from "./channel.ts";
 import { CommandError, runAdminCommand } from "./commands.ts";
 
 function hubHoldsDataDir(dataDir: string): number | null {
-  const file = join(dataDir, "hub.pid");
-  if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, "utf8"));
   try {
+    const pid = Number(readFileSync(join(dataDir, "hub.pid"), "utf8"));
     process.kill(pid, 0);
     return pid;
   } catch {
@@ -20,19 +21,32 @@ function hubHoldsDataDir(dataDir: string): number | null {
 
 try {
   const config = loadConfig();
+  const args = process.argv.slice(2);
+  const viaHub = await sendToRunningHub(config.dataDir, args);
+  if (viaHub !== null) {
+    console.log(viaHub);
+    process.exit(0);
+  }
   if (!config.databaseUrl) {
     const pid = hubHoldsDataDir(config.dataDir);
-    if (pid) throw new CommandError(`The hub (pid ${pid}) is running on ${config.dataDir}; the embedded database has one owner at a time. Stop the hub, run the command, start it again.`);
+    if (pid) throw new CommandError(`The hub (pid ${pid}) is running on ${config.dataDir} but its admin channel did not answer; try again once it has started.`);
   }
   const database = config.databaseUrl ? await openPostgres(config.databaseUrl, { max: 1 }) : await openPglite(config.dataDir);
   try {
     await migrate(database);
-    const { output, changedUserId } = await runAdminCommand(database.db, process.argv.slice(2));
+    const db = database.db;
+    const changed: number[] = [];
+    const { output } = await runAdminCommand({
+      database,
+      config,
+      limits: { quotaUsed: (userId, periodKey) => storedQuotaUsed(db, userId, periodKey) },
+      onUserChanged: (userId) => changed.push(userId),
+    }, args);
     console.log(output);
-    if (changedUserId !== null && config.redisUrl) {
-      // Running hubs drop cached keys and quota counters of this user.
+    if (changed.length > 0 && config.redisUrl) {
+      // Running hubs (on PostgreSQL + Redis, reached without the channel) drop cached keys of this user.
       const redis = await connectRedis(config.redisUrl);
-      await redis.publish(redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId: changedUserId }));
+      for (const userId of changed) await redis.publish(redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId }));
       await redis.close();
     }
   } finally {

@@ -23,14 +23,14 @@ function tooMany(what: string, retryAfterSec: number): HttpError {
  */
 export async function registerUser(
   db: Db,
-  input: { email: string; password: string; fullName?: string | null; address: string },
+  input: { email: string; password: string; fullName?: string | null; address: string; lang?: string },
   options: { cost: PasswordCost; throttle: ThrottleStore; registrationsPerHour: number },
 ): Promise<{ ok: true; user: User } | RegisterRefusal> {
   const fullName = input.fullName?.trim() || null;
   const gate = await beginRegistration(options.throttle, input.address, options.registrationsPerHour);
   if (!gate.allowed) return { ok: false, code: "too_many_registrations", retryAfterSec: gate.retryAfterSec };
   if (await findUserByEmail(db, input.email)) return { ok: false, code: "email_taken" };
-  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName });
+  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName, lang: input.lang === "en" ? "en" : "zh-CN" });
   return user ? { ok: true, user } : { ok: false, code: "email_taken" };
 }
 
@@ -79,6 +79,7 @@ export async function userView(limits: QuotaCounter, user: User): Promise<UserVi
     quota_used: used,
     quota_remaining: quotaRemaining(user.monthlyQuota, used),
     is_active: user.isActive,
+    email_verified: user.isVerified,
     created_at: user.createdAt.toISOString(),
   };
 }

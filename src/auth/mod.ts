@@ -1,14 +1,21 @@
-// Accounts: users, passwords, sessions and the account-auth guard.
-export { authRoutes } from "./routes.ts";
+// Accounts: users, passwords, sessions, recovery by mail and the account-auth guard.
+export { authRoutes, deviceOf } from "./routes.ts";
 export type { AuthDeps } from "./routes.ts";
+export { accountCareRoutes, INVALID_TOKEN, sessionView } from "./account_routes.ts";
+export type { AccountCareDeps } from "./account_routes.ts";
 export type { PasswordCost } from "./passwords.ts";
 export { accountAuth, accountFromClaims, presentedToken, SESSION_COOKIE, tokenPlugin } from "./session_plugin.ts";
 export type { Account } from "./session_plugin.ts";
 export { authenticate, registerUser, userView } from "./accounts.ts";
 export type { RegisterRefusal } from "./accounts.ts";
-export { registerBody } from "./model.ts";
+export { changePasswordBody, deleteAccountBody, forgotBody, registerBody, resetBody } from "./model.ts";
 export type { UserView } from "./model.ts";
 export { registerRefusal } from "./routes.ts";
-export { createSession, revokeSession } from "./sessions.ts";
+export { createSession, endOtherSessions, endUserSession, listSessions, revokeSession } from "./sessions.ts";
+export type { Session } from "./sessions.ts";
+export { requestPasswordReset, resendVerification, resetPassword, sendVerificationMail, verifyEmail } from "./recovery.ts";
+export type { AccountMail } from "./recovery.ts";
+export { changePassword, deleteAccount } from "./settings.ts";
+export { consumeAccountToken, issueAccountToken, issuePasswordReset, RESET_TTL_MS } from "./tokens.ts";
 export { findUserByEmail, findUserById, listSubscriptions, normalizeEmail, setUserActive, setUserPlan } from "./users.ts";
 export type { User } from "./users.ts";

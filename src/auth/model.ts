@@ -29,6 +29,7 @@ export const userSchema = t.Object({
   quota_used: t.Integer(),
   quota_remaining: t.Integer(),
   is_active: t.Boolean(),
+  email_verified: t.Boolean(),
   created_at: t.String({ format: "date-time" }),
 }, { $id: "User" });
 export type UserView = typeof userSchema.static;
@@ -40,3 +41,24 @@ export const authResponse = t.Object({
 }, { $id: "AuthResponse" });
 
 export const logoutResponse = t.Object({ message: t.Literal("Successfully logged out") });
+
+const password = t.String({ minLength: 8, maxLength: 1024, error: "must be 8–1,024 characters" });
+const token = t.String({ minLength: 1, maxLength: 200, error: "must be the token from the mail's link" });
+
+export const forgotBody = t.Object({ email: singleLineText({ maxLength: 255 }) }, { additionalProperties: false });
+export const resetBody = t.Object({ token, password }, { additionalProperties: false });
+export const verifyEmailBody = t.Object({ token }, { additionalProperties: false });
+export const changePasswordBody = t.Object({ current_password: t.String({ maxLength: 1024 }), new_password: password }, { additionalProperties: false });
+export const deleteAccountBody = t.Object({ password: t.String({ maxLength: 1024 }) }, { additionalProperties: false });
+export const messageResponse = t.Object({ message: t.String() });
+
+export const sessionSchema = t.Object({
+  id: t.String(),
+  created_at: t.String({ format: "date-time" }),
+  last_seen_at: t.String({ format: "date-time" }),
+  user_agent: t.Union([t.String(), t.Null()]),
+  ip: t.Union([t.String(), t.Null()]),
+  current: t.Boolean(),
+}, { $id: "Session" });
+export const sessionListSchema = t.Object({ sessions: t.Array(sessionSchema) });
+export const sessionIdParams = t.Object({ id: t.String({ maxLength: 64 }) });

@@ -9,11 +9,21 @@ import { accountAuth, tokenPlugin } from "./session_plugin.ts";
 import { createSession, revokeSession } from "./sessions.ts";
 import type { ThrottleStore } from "../throttle/mod.ts";
 import type { PasswordCost } from "./passwords.ts";
+import type { Mailer } from "../mail/mod.ts";
+import { sendVerificationMail } from "./recovery.ts";
 
 /** What the accounts routes need. */
 export interface AuthDeps {
   database: Pick<Database, "db">;
-  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly passwordCost: PasswordCost; readonly registrationsPerHourPerAddress: number };
+  config: {
+    readonly jwtSecret: string;
+    readonly sessionTtlHours: number;
+    readonly passwordCost: PasswordCost;
+    readonly registrationsPerHourPerAddress: number;
+    readonly notifications: { readonly publicUrl: string };
+  };
+  /** Queues account mails (verification, reset) in the outbox. */
+  mailer: Mailer;
   limits: QuotaCounter;
   /** Login and registration throttles, apart from the call limits. */
   throttle: ThrottleStore;
@@ -33,16 +43,28 @@ export function registerRefusal(refusal: RegisterRefusal): HttpError {
 
 const BODY_ERRORS = { 400: "The body is not a JSON object", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid (named in the message)" } as const;
 
+/** The language of mails to a user registering through the API: English when asked for first, else zh-CN. */
+function mailLang(acceptLanguage: string | undefined): string {
+  return acceptLanguage?.trim().toLowerCase().startsWith("en") ? "en" : "zh-CN";
+}
+
+/** The device a session is created from, for the sessions list. */
+export function deviceOf(request: Request, address: string) {
+  return { userAgent: request.headers.get("user-agent"), ip: address };
+}
+
 /** The accounts routes. */
 export function authRoutes(deps: AuthDeps) {
   const { database: { db }, config, limits, throttle } = deps;
   return new Elysia({ prefix: "/api/v1/auth" })
     .use(tokenPlugin(config.jwtSecret, config.sessionTtlHours))
     .post("/register", async ({ body, jwt, set, request, server }) => {
-      const input = { email: body.email, password: body.password, fullName: body.full_name, address: deps.clientAddress(request, server) };
+      const address = deps.clientAddress(request, server);
+      const input = { email: body.email, password: body.password, fullName: body.full_name, address, lang: mailLang(request.headers.get("accept-language") ?? undefined) };
       const registered = await registerUser(db, input, { cost: config.passwordCost, throttle, registrationsPerHour: config.registrationsPerHourPerAddress });
       if (!registered.ok) throw registerRefusal(registered);
-      const session = await createSession(db, registered.user.id, config.sessionTtlHours);
+      await sendVerificationMail(db, { mailer: deps.mailer, publicUrl: config.notifications.publicUrl }, registered.user);
+      const session = await createSession(db, registered.user.id, config.sessionTtlHours, deviceOf(request, address));
       set.status = 201;
       return { access_token: await jwt.sign({ sub: String(registered.user.id), sid: session.id }), token_type: "bearer" as const, user: await userView(limits, registered.user) };
     }, {
@@ -51,8 +73,9 @@ export function authRoutes(deps: AuthDeps) {
       detail: operation({ operationId: "register", summary: "Create an account", tag: "accounts", access: "public", success: { status: 201, description: "Created: the account and an access token" }, errors: { ...BODY_ERRORS, 400: "Email already registered, or the body is not JSON", 429: "Too many registrations from this address" } }),
     })
     .post("/login", async ({ body, jwt, request, server }) => {
-      const user = await authenticate(db, { email: body.email, password: body.password, address: deps.clientAddress(request, server) }, { cost: config.passwordCost, throttle });
-      const session = await createSession(db, user.id, config.sessionTtlHours);
+      const address = deps.clientAddress(request, server);
+      const user = await authenticate(db, { email: body.email, password: body.password, address }, { cost: config.passwordCost, throttle });
+      const session = await createSession(db, user.id, config.sessionTtlHours, deviceOf(request, address));
       return { access_token: await jwt.sign({ sub: String(user.id), sid: session.id }), token_type: "bearer" as const, user: await userView(limits, user) };
     }, {
       body: loginBody,

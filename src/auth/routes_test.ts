@@ -29,7 +29,7 @@ for (const backend of BACKENDS) {
       const body = await response.json() as { access_token: string; token_type: string; user: Record<string, unknown> };
       expect(body.token_type).toBe("bearer");
       expect(body.access_token.split(".")).toHaveLength(3);
-      expect(Object.keys(body.user).sort()).toEqual(["created_at", "email", "full_name", "id", "is_active", "monthly_quota", "plan", "quota_remaining", "quota_used"].sort());
+      expect(Object.keys(body.user).sort()).toEqual(["created_at", "email", "email_verified", "full_name", "id", "is_active", "monthly_quota", "plan", "quota_remaining", "quota_used"].sort());
       expect(body.user).toMatchObject({ email: `new-${backend}@example.com`, full_name: "Ada", plan: "free", monthly_quota: 10000, quota_used: 0, quota_remaining: 10000, is_active: true });
     });
 

@@ -93,9 +93,17 @@ function exhausted(model: ModelConfig, attempts: Attempt[], last: UpstreamFailur
   return { kind: last?.kind === "timeout" ? "timeout" : "failed", upstream: `for ${model.id}`, reason: tries ? `${why} (${attempts.length} attempts: ${tries})` : why };
 }
 
-/** Creates the router over `upstreams` with the routing rules, health and key pools. */
-export function createRouter(upstreams: readonly UpstreamConfig[], routing: RoutingConfig, parts: { health: HealthTracker; keys: KeyPool; now?: () => number; onAttempt?: AttemptObserver }): Router {
-  const byName = new Map(upstreams.map((u) => [u.name, u]));
+/** Creates the router over `upstreams` (or a function returning the live list) with the routing rules, health and key pools. */
+export function createRouter(upstreams: readonly UpstreamConfig[] | (() => readonly UpstreamConfig[]), routing: RoutingConfig, parts: { health: HealthTracker; keys: KeyPool; now?: () => number; onAttempt?: AttemptObserver }): Router {
+  // Operators add upstreams while the hub runs (the admin catalog): the map follows the list it is given.
+  const live = typeof upstreams === "function" ? upstreams : () => upstreams;
+  let seen: readonly UpstreamConfig[] | null = null;
+  let map = new Map<string, UpstreamConfig>();
+  const byName = { get: (name: string) => {
+    const list = live();
+    if (list !== seen) map = new Map(list.map((u) => [u.name, u])), seen = list;
+    return map.get(name);
+  } };
   const now = parts.now ?? performance.now.bind(performance);
   const { health, keys } = parts;
   const picker = createWeightedPicker();

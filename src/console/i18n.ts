@@ -1,5 +1,7 @@
 // Console texts in zh-CN (the default, in the seed's wording) and English.
 
+import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
+
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 export const LANG_COOKIE = "aihub_lang";
@@ -92,6 +94,7 @@ const zh = {
   "error.csrf": "表单已过期，请刷新页面后重试。",
   "table.none": "无",
   "common.cancel": "取消",
+  ...ADMIN_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -184,6 +187,7 @@ const en: Record<MessageKey, string> = {
   "error.csrf": "This form has expired. Reload the page and try again.",
   "table.none": "None",
   "common.cancel": "Cancel",
+  ...ADMIN_EN,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zh, en };

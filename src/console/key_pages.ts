@@ -13,7 +13,7 @@ import { type ConsoleDeps, consoleSession, requireUser } from "./session.ts";
 
 /** The API keys pages. */
 export function keyPages(deps: ConsoleDeps) {
-  const { database: { db } } = deps;
+  const { database: { db }, config } = deps;
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireUser)
@@ -34,7 +34,7 @@ export function keyPages(deps: ConsoleDeps) {
           ...(values.rate_limit.trim() ? { rate_limit: Number(values.rate_limit) } : {}),
           ...(values.expires_in_days.trim() ? { expires_in_days: Number(values.expires_in_days) } : {}),
         });
-        const made = await createApiKey(db, user!.id, { name: input.name, description: input.description, rateLimit: input.rate_limit, expiresInDays: input.expires_in_days });
+        const made = await createApiKey(db, user!.id, { name: input.name, description: input.description, rateLimit: input.rate_limit, expiresInDays: input.expires_in_days, requireVerifiedEmail: config.notifications.requireEmailVerification });
         if (!made.ok) throw keyRefusal(made);
         created = { secret: made.secret, name: made.key.name };
       } catch (error) {

@@ -1,5 +1,8 @@
 // The web console: server-rendered pages (JSX, @kitajs/html), enhanced by htmx, working without JavaScript too.
 import { Elysia } from "elysia";
+import type { AdminDeps } from "../admin/mod.ts";
+import { adminCatalogPages } from "./admin_catalog_pages.ts";
+import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
@@ -7,10 +10,12 @@ import type { ConsoleDeps } from "./session.ts";
 import { usagePages } from "./usage_pages.ts";
 
 /** The console's pages, one group per part of it; each group resolves its session (session.ts) once per request. */
-export function consoleRoutes(deps: ConsoleDeps) {
+export function consoleRoutes(deps: ConsoleDeps & AdminDeps) {
   return new Elysia()
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
-    .use(playgroundPages(deps));
+    .use(playgroundPages(deps))
+    .use(adminPages(deps))
+    .use(adminCatalogPages(deps));
 }

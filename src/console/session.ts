@@ -64,7 +64,7 @@ export function consoleSession(deps: ConsoleDeps) {
         lang,
         csrf,
         path: requestPath(request),
-        user: user ? { email: user.email, fullName: user.fullName, plan: user.plan } : null,
+        user: user ? { email: user.email, fullName: user.fullName, plan: user.plan, admin: user.role === "admin" } : null,
       };
       return { page, user, sessionId, htmx: isHtmx(headers), csrf };
     })

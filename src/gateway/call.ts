@@ -83,7 +83,7 @@ export function limitHeaders(call: DeveloperCall): Record<string, string> {
  * Admits the call if the key's rate limit and (for chat calls) the owner's quota both allow it, in one
  * atomic step. A refusal comes back as a value; only an unreachable limit store throws (503).
  */
-export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "metrics">, call: DeveloperCall, options: { countsQuota: boolean; model?: string | null }): Promise<AdmitResult> {
+export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "onQuotaAdmitted" | "metrics">, call: DeveloperCall, options: { countsQuota: boolean; model?: string | null }): Promise<AdmitResult> {
   let admission;
   try {
     admission = await deps.limits.admit({
@@ -103,6 +103,7 @@ export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "metr
   deps.metrics?.limitDecision(admission.allowed ? "admitted" : admission.reason, admission.state);
   if (admission.allowed) {
     call.reservedQuota = options.countsQuota;
+    if (options.countsQuota) deps.onQuotaAdmitted({ userId: call.key.userId, used: admission.state.quotaUsed, limit: admission.state.quotaLimit, periodKey: call.period.key });
     return { ok: true };
   }
   const model = options.model ?? null;

@@ -18,6 +18,8 @@ export interface GatewayDeps {
   keys: KeyVerifier;
   /** Picks and tries the deployments of a model (failover, health, key pools). */
   router: Router;
+  /** Told after each admitted chat call with the quota used after it (quota alerts); must not throw or block. */
+  onQuotaAdmitted(event: { userId: number; used: number; limit: number; periodKey: string }): void;
   /** Limit decisions and streams in progress are counted here (absent in tests that build deps by hand). */
   metrics?: Pick<HubMetrics, "limitDecision" | "streamOpened" | "streamClosed">;
 }

@@ -24,6 +24,7 @@ export function keyGuard(deps: Pick<GatewayDeps, "keys" | "log">) {
         deps.log.error("key verification failed", { error });
         throw new HttpError("unavailable", "Cannot verify the API key: the database is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
       }
+      if (!verdict.valid && verdict.code === "USER_DISABLED") throw new HttpError("forbidden", "Account disabled");
       if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key");
       return { call: startCall(verdict.key, path, String(set.headers["x-request-id"])) };
     });

@@ -19,7 +19,7 @@ function setup(options: { rateLimit?: number; quotaLimit?: number; persist?: (re
   const records: UsageRecord[] = [];
   const limits = createMemoryLimitStore({ loadQuota: async () => 0, persist: options.persist ?? (async (record) => void records.push(record)) });
   stores.push(limits);
-  const deps: GatewayDeps = { config: { models: [], upstreams: [], defaultModel: "demo", demoChunkDelayMs: 0 }, log: createLogger("silent"), limits, keys: { verify: async () => ({ valid: false, code: "NOT_FOUND" }), invalidate() {}, refresh: async () => {}, close() {} }, router: { open: () => Promise.reject(new Error("no upstreams here")), status: async () => [] } };
+  const deps: GatewayDeps = { config: { models: [], upstreams: [], defaultModel: "demo", demoChunkDelayMs: 0 }, log: createLogger("silent"), limits, keys: { verify: async () => ({ valid: false, code: "NOT_FOUND" }), invalidate() {}, refresh: async () => {}, close() {} }, router: { open: () => Promise.reject(new Error("no upstreams here")), status: async () => [] }, onQuotaAdmitted() {} };
   const key: VerifiedKey = { keyId: 7, keyHash: "h", keyPrefix: "ai-hub-abcdef", name: "k", userId: 3, plan: "free", rateLimit: options.rateLimit ?? 10, quotaLimit: options.quotaLimit ?? 100, expiresAt: null };
   const quotaUsed = () => limits.quotaUsed(key.userId, quotaPeriod().key);
   return { deps, key, records, quotaUsed };

@@ -9,7 +9,7 @@ import { createApiKey, type CreateKeyRefusal, keyView, listApiKeys, revokeApiKey
 /** What the API keys routes need. */
 export interface KeysDeps {
   database: Pick<Database, "db">;
-  config: { readonly jwtSecret: string; readonly sessionTtlHours: number };
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly notifications: { readonly requireEmailVerification: boolean } };
   /** Tells every instance's key cache that a key was revoked. */
   onKeyRevoked(keyHash: string): void;
 }
@@ -19,6 +19,8 @@ export function keyRefusal(refusal: CreateKeyRefusal | { code: "not_found" }): H
   switch (refusal.code) {
     case "user_not_found":
       return new HttpError("unauthorized", "User not found");
+    case "email_not_verified":
+      return new HttpError("forbidden", "Email not verified");
     case "rate_limit_above_plan":
       return new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
     case "key_limit_reached":
@@ -39,6 +41,7 @@ export function keysRoutes(deps: KeysDeps) {
         description: body.description,
         rateLimit: body.rate_limit,
         expiresInDays: body.expires_in_days,
+        requireVerifiedEmail: config.notifications.requireEmailVerification,
       });
       if (!created.ok) throw keyRefusal(created);
       set.status = 201;
@@ -49,7 +52,7 @@ export function keysRoutes(deps: KeysDeps) {
       detail: operation({
         operationId: "createApiKey", summary: "Create a key; the secret is returned this once", tag: "api keys", access: "account",
         success: { status: 201, description: "Created" },
-        errors: { ...ACCOUNT_ERRORS, 400: "The body is not JSON", 403: "Maximum number of API keys (N) reached for your plan, or the account is disabled", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid, or rate_limit is above the plan's limit" },
+        errors: { ...ACCOUNT_ERRORS, 400: "The body is not JSON", 403: "Maximum number of API keys (N) reached for your plan, Email not verified (REQUIRE_EMAIL_VERIFICATION), or the account is disabled", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid, or rate_limit is above the plan's limit" },
       }),
     })
     .get("/", async ({ account }) => (await listApiKeys(db, account.user.id)).map(keyView), {

@@ -14,6 +14,8 @@ export interface CreateKeyInput {
   description?: string | null;
   rateLimit?: number | null;
   expiresInDays?: number | null;
+  /** REQUIRE_EMAIL_VERIFICATION: refuse until the owner verified their email. */
+  requireVerifiedEmail?: boolean;
 }
 
 /** True when the key has an expiry in the past. */
@@ -41,6 +43,7 @@ export function keyView(key: ApiKey): ApiKeyView {
 /** A key creation the data refuses: the input's shape is the schema's job (keys/model.ts), these depend on the user. */
 export type CreateKeyRefusal =
   | { ok: false; code: "user_not_found" }
+  | { ok: false; code: "email_not_verified" }
   | { ok: false; code: "rate_limit_above_plan"; ceiling: number }
   | { ok: false; code: "key_limit_reached"; max: number };
 
@@ -52,6 +55,7 @@ export async function createApiKey(db: Db, userId: number, input: CreateKeyInput
   return await db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
     if (!user) return { ok: false, code: "user_not_found" } as const;
+    if (input.requireVerifiedEmail && !user.isVerified) return { ok: false, code: "email_not_verified" } as const;
     const ceiling = rateLimitCeiling(user);
     if (input.rateLimit != null && input.rateLimit > ceiling) return { ok: false, code: "rate_limit_above_plan", ceiling } as const;
     const max = planOf(user.plan).maxActiveKeys;

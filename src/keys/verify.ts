@@ -63,8 +63,8 @@ interface CacheEntry {
 
 export interface KeyVerifier {
   verify(secret: string): Promise<VerifyResult>;
-  /** Drops cached entries of a key (by hash) or of every key of a user. */
-  invalidate(target: { keyHash?: string; userId?: number }): void;
+  /** Drops cached entries of a key (by hash), of every key of a user, or all of them (a plan changed). */
+  invalidate(target: { keyHash?: string; userId?: number; all?: boolean }): void;
   /** Reloads, in one query, the cached keys in use whose entries are past half their life (the timer calls it). */
   refresh(): Promise<void>;
   close(): void;
@@ -153,8 +153,9 @@ export function createKeyVerifier(db: Db, options: KeyVerifierOptions): KeyVerif
       entry.usedAt = t;
       return entry.row ? checkKey(entry.row, hash, t) : { valid: false, code: "NOT_FOUND" };
     },
-    invalidate({ keyHash, userId }) {
+    invalidate({ keyHash, userId, all }) {
       epoch++;
+      if (all) cache.clear();
       if (keyHash) cache.delete(keyHash);
       if (userId !== undefined) for (const [hash, entry] of cache) if (entry.row?.user.id === userId) cache.delete(hash);
     },

@@ -9,7 +9,7 @@ type Row = Parameters<typeof checkKey>[0];
 function rowFor(secret: string, overrides: { isActive?: boolean; userActive?: boolean; expiresAt?: Date | null } = {}): Row {
   return {
     key: { id: 1, userId: 7, keyHash: hashApiKey(secret), keyPrefix: secret.slice(0, 13), name: "k", description: null, isActive: overrides.isActive ?? true, rateLimit: null, totalRequests: 0, lastUsedAt: null, createdAt: new Date(0), expiresAt: overrides.expiresAt ?? null, revokedAt: null },
-    user: { id: 7, email: "a@example.com", passwordHash: "", fullName: null, plan: "free", monthlyQuota: 10_000, rateLimitCeiling: null, isActive: overrides.userActive ?? true, isVerified: true, createdAt: new Date(0), updatedAt: new Date(0) },
+    user: { id: 7, email: "a@example.com", passwordHash: "", fullName: null, plan: "free", monthlyQuota: 10_000, rateLimitCeiling: null, isActive: overrides.userActive ?? true, isVerified: true, role: "user", lang: "zh-CN", deletedAt: null, createdAt: new Date(0), updatedAt: new Date(0) },
   };
 }
 

@@ -40,7 +40,7 @@ describe("the OpenAPI document", () => {
     const ids = operations().map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     const publicOps = operations().filter((o) => o.op.security.length === 0).map((o) => o.key).sort();
-    expect(publicOps).toEqual(["get /health", "get /openapi.json", "get /ready", "post /api/v1/auth/login", "post /api/v1/auth/register"]);
+    expect(publicOps).toEqual(["get /health", "get /openapi.json", "get /ready", "post /api/v1/auth/login", "post /api/v1/auth/password/forgot", "post /api/v1/auth/password/reset", "post /api/v1/auth/register", "post /api/v1/auth/verify-email"]);
     for (const { path, op } of operations()) {
       if (op.security.length === 0) continue;
       // The metrics token is optional: required only when the operator set METRICS_TOKEN.
@@ -73,7 +73,7 @@ describe("the OpenAPI document", () => {
   });
 
   test("response fields that are always present are required, from the same schemas the routes use", () => {
-    expect(doc.components.schemas.User!.required!.sort()).toEqual(["created_at", "email", "full_name", "id", "is_active", "monthly_quota", "plan", "quota_remaining", "quota_used"]);
+    expect(doc.components.schemas.User!.required!.sort()).toEqual(["created_at", "email", "email_verified", "full_name", "id", "is_active", "monthly_quota", "plan", "quota_remaining", "quota_used"]);
     expect(doc.components.schemas.ApiKey!.required!.length).toBe(11);
     expect(doc.components.schemas.ApiKeyCreated!.required).toContain("key");
     expect(doc.components.schemas.AuthResponse!.required!.sort()).toEqual(["access_token", "token_type", "user"]);

@@ -1,4 +1,4 @@
-// The plans of CONTRACT.md and the calendar-month quota period they share.
+// The plans (seeded from CONTRACT.md's table, then read from the database: store.ts) and the quota period they share.
 
 export type PlanName = "free" | "pro" | "enterprise";
 
@@ -11,11 +11,27 @@ export interface Plan {
   rateLimit: number;
 }
 
-export const PLANS: Readonly<Record<PlanName, Plan>> = Object.freeze({
+export const PLAN_NAMES: readonly PlanName[] = ["free", "pro", "enterprise"];
+
+/** The contract's table: what the database is seeded with. */
+export const SEED_PLANS: Readonly<Record<PlanName, Readonly<Plan>>> = Object.freeze({
   free: { name: "free", monthlyQuota: 10_000, priceUsd: 0, maxActiveKeys: 5, rateLimit: 60 },
   pro: { name: "pro", monthlyQuota: 100_000, priceUsd: 29, maxActiveKeys: 20, rateLimit: 600 },
   enterprise: { name: "enterprise", monthlyQuota: 1_000_000, priceUsd: 299, maxActiveKeys: 20, rateLimit: 6_000 },
 });
+
+// The live table: updated in place from the database (store.ts) when an operator changes a plan, so every reader
+// (key limits, max keys, new subscriptions) sees the change without holding a reference to a new object.
+export const PLANS: Readonly<Record<PlanName, Readonly<Plan>>> = {
+  free: { ...SEED_PLANS.free },
+  pro: { ...SEED_PLANS.pro },
+  enterprise: { ...SEED_PLANS.enterprise },
+};
+
+/** Replaces the live values of a plan (store.ts calls it after reading the database). */
+export function applyPlan(plan: Plan): void {
+  Object.assign(PLANS[plan.name] as Plan, plan);
+}
 
 /** True when `name` is one of the plans. */
 export function isPlanName(name: string): name is PlanName {

@@ -32,6 +32,8 @@ export async function createTestHub(options: { backend: Backend; redis?: boolean
     PASSWORD_TIME_COST: "1",
     TRUST_PROXY: "true",
     LOG_LEVEL: "debug",
+    // Test hubs share one database: only suites that ask for them run the mail and webhook senders.
+    NOTIFY_WORKERS: "off",
     ...(options.redis ? { REDIS_URL, REDIS_PREFIX: `aihub-test-${process.pid}-${Date.now().toString(36)}-${hubCount++}` } : {}),
     ...options.env,
   });

@@ -18,7 +18,7 @@ export interface HubProcess {
 export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "aihub-hub-"));
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", SHUTDOWN_DRAIN_MS: "0", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", SHUTDOWN_DRAIN_MS: "0", SHUTDOWN_GRACE_MS: "5000", PASSWORD_MEMORY_COST: "256", PASSWORD_TIME_COST: "1", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", DATA_DIR: dataDir, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -36,6 +36,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
                   {NAV.map(([href, key]) => (
                     <a href={href} aria-current={ctx.path.startsWith(href) ? "page" : undefined} safe>{ctx.t(key)}</a>
                   ))}
+                  {ctx.user.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
                 </nav>
               ) : ""}
               <div class="top-actions">

@@ -2,3 +2,5 @@
 export * from "./users.ts";
 export * from "./api_keys.ts";
 export * from "./usage.ts";
+export * from "./notifications.ts";
+export * from "./admin.ts";

@@ -12,7 +12,14 @@ export const users = pgTable("users", {
   // Operator-granted ceiling for per-key rate limits; null means the plan's default.
   rateLimitCeiling: integer("rate_limit_ceiling"),
   isActive: boolean("is_active").notNull().default(true),
+  // email_verified in the API: set once the user followed the verification mail's link.
   isVerified: boolean("is_verified").notNull().default(false),
+  // The console's language at registration: mails are written in it.
+  lang: varchar("lang", { length: 8 }).notNull().default("zh-CN"),
+  // Set when the user deleted the account: email and name are erased, the row stays for anonymised usage.
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  /** user or admin. */
+  role: varchar("role", { length: 20 }).notNull().default("user"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (table) => [index("idx_users_plan").on(table.plan)]);
@@ -23,6 +30,10 @@ export const sessions = pgTable("sessions", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  // Refreshed at most once a minute by the session guard, so the sessions list can say when a device was last seen.
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  userAgent: varchar("user_agent", { length: 300 }),
+  ip: varchar("ip", { length: 64 }),
 }, (table) => [index("idx_sessions_user_id").on(table.userId)]);
 
 export const subscriptions = pgTable("subscriptions", {

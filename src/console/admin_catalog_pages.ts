@@ -1,0 +1,63 @@
+// Console pages for operators' upstreams and models: list (config entries read-only), add, delete.
+import { Elysia } from "elysia";
+import { type AdminDeps, catalogAction, catalogRefusal } from "../admin/mod.ts";
+import { createModelBody, createUpstreamBody } from "../catalog/mod.ts";
+import { HttpError, parsePayload } from "../http/mod.ts";
+import { AdminCatalogPage } from "../../views/pages/admin/settings.tsx";
+import type { FormErrors, PageContext } from "../../views/types.ts";
+import { consoleActor, formValues, numberField, requireAdmin } from "./admin_guard.ts";
+import { formErrors } from "./forms.ts";
+import { redirectTo } from "./render.ts";
+import { type ConsoleDeps, consoleSession } from "./session.ts";
+
+/** The upstreams and models page. */
+export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
+  const { database: { db }, catalog } = deps;
+  const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: "upstream" | "model" }; notice?: string } = {}) =>
+    AdminCatalogPage({ ctx, upstreams: catalog.listUpstreams(), models: catalog.listModels(), ...extra });
+  /** Runs a catalog change from a form: back to the page when done, else the page with the error next to its field. */
+  const submit = async (c: { page: PageContext; htmx: boolean; set: { status?: number | string }; html(v: JSX.Element): unknown }, formId: "upstream" | "model" | undefined, values: Record<string, string>, run: () => Promise<{ ok: true } | Parameters<typeof catalogRefusal>[0]>) => {
+    try {
+      const result = await run();
+      if (!result.ok) throw catalogRefusal(result);
+      return redirectTo("/admin/catalog?saved=1", c.htmx);
+    } catch (error) {
+      c.set.status = error instanceof HttpError ? error.status : 400;
+      return c.html(page(c.page, { errors: { ...formErrors(error, values), form_id: formId } }));
+    }
+  };
+
+  return new Elysia()
+    .use(consoleSession(deps))
+    .onBeforeHandle(requireAdmin(db, deps.config.admin.idleMinutes))
+    .get("/admin/catalog", ({ page: ctx, query, html }) => html(page(ctx, { notice: query.saved ? ctx.t("admin.saved") : undefined })))
+    .post("/admin/upstreams", (c) => {
+      const values = formValues(c.body, ["name", "base_url", "api_key"]);
+      return submit(c, "upstream", { name: values.name, base_url: values.base_url }, async () => {
+        const input = parsePayload(createUpstreamBody, { name: values.name, base_url: values.base_url, ...(values.api_key ? { api_key: values.api_key } : {}) });
+        return await catalogAction(deps, consoleActor(c.user!), "upstream.create", `upstream:${input.name}`, (cat) => cat.createUpstream(input));
+      });
+    })
+    .post("/admin/upstreams/delete", (c) => {
+      const { name } = formValues(c.body, ["name"]);
+      return submit(c, undefined, {}, () => catalogAction(deps, consoleActor(c.user!), "upstream.delete", `upstream:${name}`, (cat) => cat.deleteUpstream(name)));
+    })
+    .post("/admin/models", (c) => {
+      const values = formValues(c.body, ["id", "name", "upstream", "upstream_model", "input_price", "output_price"]);
+      return submit(c, "model", values, async () => {
+        const input = parsePayload(createModelBody, {
+          id: values.id,
+          upstream: values.upstream,
+          ...(values.name ? { name: values.name } : {}),
+          ...(values.upstream_model ? { upstream_model: values.upstream_model } : {}),
+          input_price: numberField(values.input_price) ?? 0,
+          output_price: numberField(values.output_price) ?? 0,
+        });
+        return await catalogAction(deps, consoleActor(c.user!), "model.create", `model:${input.id}`, (cat) => cat.createModel(input));
+      });
+    })
+    .post("/admin/models/delete", (c) => {
+      const { id } = formValues(c.body, ["id"]);
+      return submit(c, undefined, {}, () => catalogAction(deps, consoleActor(c.user!), "model.delete", `model:${id}`, (cat) => cat.deleteModel(id)));
+    });
+}

@@ -1,0 +1,97 @@
+// The /admin console through app.handle, without JavaScript: 404 for non-admins, every page in both languages,
+// user actions and catalog forms as plain form posts, field errors next to their fields, no upstream key on any page.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { changeUser } from "../admin/users.ts";
+import { findUserByEmail } from "../auth/mod.ts";
+import { BACKENDS } from "../testing/databases.ts";
+import { createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
+import { Visitor } from "../testing/visitor.ts";
+
+const PAGES = ["/admin", "/admin/users", "/admin/plans", "/admin/catalog", "/admin/audit"];
+let n = 0;
+const email = (tag: string) => `${tag}-${Date.now().toString(36)}${n++}@example.com`;
+
+for (const backend of BACKENDS) {
+  describe(`admin console on ${backend}`, () => {
+    let hub: TestHub;
+    let admin: Visitor;
+    beforeAll(async () => {
+      hub = await createTestHub({ backend });
+      admin = new Visitor(hub, "198.51.100.7");
+      const mail = email("console-admin");
+      expect((await admin.register(mail)).status).toBe(303);
+      const row = await findUserByEmail(hub.runtime.deps.database.db, mail);
+      await changeUser(hub.runtime.deps.database.db, row!.id, { role: "admin" });
+    }, 60_000);
+    afterAll(() => hub.close());
+
+    test("admin pages are 404 for visitors and users, and render for admins in both languages", async () => {
+      const visitor = new Visitor(hub, "198.51.100.8");
+      const user = new Visitor(hub, "198.51.100.9");
+      await user.register(email("console-user"));
+      for (const path of [...PAGES, "/admin/users/1"]) {
+        expect([path, (await visitor.send(path)).status]).toEqual([path, 404]);
+        expect([path, (await user.send(path)).status]).toEqual([path, 404]);
+      }
+      await user.open("/dashboard");
+      expect((await user.post("/admin/plans/free", { price: "1" })).status).toBe(404);
+      for (const lang of ["zh-CN", "en"]) {
+        admin.cookies.set("aihub_lang", lang);
+        for (const path of PAGES) {
+          const response = await admin.send(path);
+          expect([path, response.status]).toEqual([path, 200]);
+          const html = await response.text();
+          expect(html).toContain(lang === "en" ? "Audit log" : "审计日志");
+        }
+      }
+      admin.cookies.set("aihub_lang", "en");
+    });
+
+    test("a user's actions work as plain form posts, and are audited from the console", async () => {
+      admin.cookies.set("aihub_lang", "en");
+      const target = await registerUser(hub, { email: email("console-target") });
+      const page = await admin.open(`/admin/users/${target.user.id}`);
+      expect(page).toContain(target.email);
+      let response = await admin.post(`/admin/users/${target.user.id}/limits`, { plan: "pro", monthly_quota: "", rate_limit_ceiling: "" });
+      expect(response.status).toBe(303);
+      expect((await admin.open(`/admin/users/${target.user.id}?saved=1`))).toContain("Saved");
+      expect(((await (await hub.request("/api/v1/auth/me", { token: target.token })).json()) as { plan: string }).plan).toBe("pro");
+      response = await admin.post(`/admin/users/${target.user.id}/limits`, { plan: "pro", monthly_quota: "-3", rate_limit_ceiling: "" });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain("monthly_quota");
+      expect((await admin.post(`/admin/users/${target.user.id}/status`, { is_active: "false" })).status).toBe(303);
+      expect((await hub.request("/api/v1/auth/me", { token: target.token })).status).toBe(403);
+      expect((await admin.post(`/admin/users/${target.user.id}/status`, { is_active: "true" })).status).toBe(303);
+      expect((await admin.post(`/admin/users/${target.user.id}/role`, { role: "admin" })).status).toBe(303);
+      expect((await admin.post(`/admin/users/${target.user.id}/role`, { role: "user" })).status).toBe(303);
+      const reset = await admin.post(`/admin/users/${target.user.id}/reset`, {});
+      expect(await reset.text()).toMatch(/reset-password\?token=[\w-]{43}/);
+      const audit = await admin.open(`/admin/audit?target=${encodeURIComponent(`user:${target.user.id} `)}`);
+      for (const action of ["user.update", "user.promote", "user.demote", "user.password_reset_link"]) expect(audit).toContain(action);
+      expect(audit).toContain("console");
+      expect((await admin.post(`/admin/users/${target.user.id}/limits`, { plan: "pro" }, { origin: "http://evil.example" })).status).toBe(403);
+    });
+
+    test("catalog forms validate base URLs and prices; upstream keys never appear on a page", async () => {
+      await admin.open("/admin/catalog");
+      let response = await admin.post("/admin/upstreams", { name: "console-up", base_url: "ftp://example.com", api_key: "sk-console-secret" });
+      expect(response.status).toBe(422);
+      let html = await response.text();
+      expect(html).toContain("base_url");
+      expect(html).not.toContain("sk-console-secret");
+      expect((await admin.post("/admin/upstreams", { name: "console-up", base_url: "https://example.com/v1", api_key: "sk-console-secret" })).status).toBe(303);
+      response = await admin.post("/admin/models", { id: "console-model", upstream: "console-up", input_price: "-1", output_price: "0" });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain("input_price");
+      expect((await admin.post("/admin/models", { id: "console-model", upstream: "console-up", input_price: "0.5", output_price: "1.5" })).status).toBe(303);
+      html = await admin.open("/admin/catalog");
+      expect(html).toContain("console-model");
+      expect(html).not.toContain("sk-console-secret");
+      expect((await admin.post("/admin/upstreams/delete", { name: "console-up" })).status).toBe(409);
+      expect((await admin.post("/admin/models/delete", { id: "console-model" })).status).toBe(303);
+      expect((await admin.post("/admin/upstreams/delete", { name: "console-up" })).status).toBe(303);
+      for (const path of PAGES) expect(await (await admin.send(path)).text()).not.toContain("sk-console-secret");
+      expect(hub.logs.join("\n")).not.toContain("sk-console-secret");
+    });
+  });
+}

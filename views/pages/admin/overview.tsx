@@ -1,0 +1,61 @@
+// /admin: today and this month, a 30-day chart, top users and models, the upstreams.
+import { UsageChart } from "../../partials/usage_chart.tsx";
+import type { AdminOverviewProps, AdminTotals } from "../../types_admin.ts";
+import type { PageContext } from "../../types.ts";
+import { AdminLayout } from "./layout.tsx";
+
+function Totals(props: { ctx: PageContext; label: string; totals: AdminTotals }): JSX.Element {
+  const { ctx, totals } = props;
+  const stats: Array<[string, string]> = [
+    [ctx.t("admin.requests"), totals.requests.toLocaleString("en-US")],
+    [ctx.t("admin.tokens"), totals.tokens.toLocaleString("en-US")],
+    [ctx.t("admin.cost"), totals.cost.toFixed(4)],
+    [ctx.t("admin.errorRate"), `${(totals.error_rate * 100).toFixed(1)}%`],
+    [ctx.t("admin.activeUsers"), String(totals.active_users)],
+    [ctx.t("admin.activeKeys"), String(totals.active_keys)],
+  ];
+  return (
+    <section class="card">
+      <h2 safe>{props.label}</h2>
+      <div class="grid cols-3">
+        {stats.map(([label, value]) => <div class="stat"><div class="label" safe>{label}</div><div class="value" safe>{value}</div></div>)}
+      </div>
+    </section>
+  );
+}
+
+export function AdminOverviewPage(props: AdminOverviewProps): JSX.Element {
+  const { ctx } = props;
+  return (
+    <AdminLayout ctx={ctx} title={ctx.t("admin.title")}>
+      <div class="grid cols-2">
+        <Totals ctx={ctx} label={ctx.t("admin.today")} totals={props.today} />
+        <Totals ctx={ctx} label={ctx.t("admin.month")} totals={props.month} />
+      </div>
+      <div class="card spaced"><UsageChart ctx={ctx} days={30} points={props.points} /></div>
+      <div class="grid cols-2 spaced">
+        <section class="card">
+          <h2 safe>{ctx.t("admin.topUsers")}</h2>
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col" safe>{ctx.t("admin.email")}</th><th scope="col" class="num" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num">USD</th></tr></thead>
+            <tbody>{props.topUsers.map((u) => <tr><td class="name"><a href={`/admin/users/${u.user_id}`} safe>{u.email}</a></td><td class="num" safe>{u.requests.toLocaleString("en-US")}</td><td class="num" safe>{u.cost.toFixed(4)}</td></tr>)}</tbody>
+          </table></div>
+        </section>
+        <section class="card">
+          <h2 safe>{ctx.t("admin.topModels")}</h2>
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col" safe>{ctx.t("admin.models")}</th><th scope="col" class="num" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num">USD</th></tr></thead>
+            <tbody>{props.topModels.map((m) => <tr><td class="name mono" safe>{m.model}</td><td class="num" safe>{m.requests.toLocaleString("en-US")}</td><td class="num" safe>{m.cost.toFixed(4)}</td></tr>)}</tbody>
+          </table></div>
+        </section>
+      </div>
+      <section class="card spaced">
+        <h2 safe>{ctx.t("admin.upstreams")}</h2>
+        <div class="table-wrap"><table>
+          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.name")}</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col" class="num" safe>{ctx.t("admin.models")}</th></tr></thead>
+          <tbody>{props.upstreams.map((u) => <tr><td class="name mono" safe>{u.name}</td><td safe>{ctx.t(u.source === "config" ? "admin.catalog.source.config" : "admin.catalog.source.database")}</td><td class="num" safe>{String(u.models)}</td></tr>)}</tbody>
+        </table></div>
+      </section>
+    </AdminLayout>
+  );
+}
