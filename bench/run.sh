@@ -11,3 +11,4 @@ node_modules/.bin/bun bench/gateway_bench.ts
 echo
 node_modules/.bin/bun bench/console_bench.ts
 node_modules/.bin/bun bench/failover_bench.ts
+node_modules/.bin/bun bench/metrics_bench.ts

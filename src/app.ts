@@ -6,6 +6,7 @@ import { consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { keysRoutes } from "./keys/mod.ts";
+import { metricsRoutes, requestMetrics } from "./metrics/mod.ts";
 import { openApiRoutes, type RouteInfo } from "./openapi/mod.ts";
 import type { AppDeps } from "./runtime.ts";
 import { usageRoutes } from "./usage/mod.ts";
@@ -17,7 +18,9 @@ export function createApp(deps: AppDeps) {
   if (deps.redisPing) checks.redis = deps.redisPing;
   const app = new Elysia({ normalize: false })
     .use(httpPlugin(deps.log))
+    .use(requestMetrics(deps.metrics))
     .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))
+    .use(metricsRoutes(deps))
     .use(authRoutes(deps))
     .use(accountCareRoutes(deps))
     .use(keysRoutes(deps))

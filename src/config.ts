@@ -58,6 +58,8 @@ export interface Config {
   publicOrigin: string | null;
   /** Hub processes sharing the port on this machine (WORKERS; 1 on the embedded default). */
   workers: number;
+  /** METRICS_TOKEN: the bearer token GET /metrics requires; null (unset): /metrics is open. */
+  metricsToken: string | null;
   /** Operators: ADMIN_EMAILS, ADMIN_IDLE_MINUTES and the key sealing upstream keys (config_admin.ts). */
   admin: AdminConfig;
   /** Mail, verification and webhooks (issue 12). */
@@ -187,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),
     workers,
+    metricsToken: env.METRICS_TOKEN || null,
     notifications: Object.freeze({
       smtpUrl: urlFrom(env, "SMTP_URL", ["smtp:", "smtps:"]),
       mailFrom: env.MAIL_FROM || "AI Hub <no-reply@localhost>",

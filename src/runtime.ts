@@ -16,6 +16,7 @@ import type { GatewayDeps } from "./gateway/mod.ts";
 import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.ts";
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
+import { createHubMetrics, type HubMetrics, type MetricsDeps } from "./metrics/mod.ts";
 import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
 import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
@@ -24,9 +25,10 @@ import { startWebhookSender, type WebhooksDeps } from "./webhooks/mod.ts";
 import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
-export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps, AdminDeps {
+export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps, AdminDeps, MetricsDeps {
   config: Config;
   log: Logger;
+  metrics: HubMetrics;
   database: Database;
   limits: LimitStore;
   throttle: ThrottleStore;
@@ -76,6 +78,8 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let drainWriter = async () => {};
   const keys = createKeyVerifier(db, { ttlMs: config.keyCacheTtlMs });
   const INVALIDATION_CHANNEL = redisKeys(config.redisPrefix).invalidation;
+  // Upstreams operators add later get their series on first use.
+  const metrics = createHubMetrics({ upstreams: catalog.upstreams().map((u) => u.name) });
   type Notice = { keyHash?: string; userId?: number; plans?: boolean; catalog?: boolean };
   // What a change notice does on this instance: key cache entries dropped, plans or the catalog read again.
   const apply = (notice: Notice) => {
@@ -100,6 +104,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
     health = createRedisHealthStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
+    metrics.samplePending(flusher.pending);
     // Revocations and operator changes reach every instance's key cache at once.
     subscriber = redis.duplicate();
     subscriber.on("error", () => {});
@@ -119,6 +124,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle = createMemoryThrottleStore();
     health = createMemoryHealthStore();
     drainWriter = () => writer.drain();
+    metrics.samplePending(async () => writer.pending());
   }
 
   const invalidate = (notice: Notice) => {
@@ -129,7 +135,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
   // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
   const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
-  const router = createRouter(() => catalog.upstreams(), config.routing, { health: tracker, keys: createKeyPool() });
+  const router = createRouter(() => catalog.upstreams(), config.routing, { health: tracker, keys: createKeyPool(), onAttempt: metrics.upstreamAttempt });
 
   // Mail, webhooks and alerts (issue 12): requests queue rows; this instance's loops deliver them.
   const notify = config.notifications;
@@ -172,6 +178,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     throttle,
     keys,
     router,
+    metrics,
     onKeyRevoked: (keyHash) => {
       invalidate({ keyHash });
       keyRevoked(alertDeps, keyHash).catch(background("key.revoked event"));

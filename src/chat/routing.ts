@@ -38,6 +38,9 @@ export function deploymentId(d: Pick<Deployment, "upstream" | "upstreamModel">):
   return `${d.upstream}|${d.upstreamModel}`;
 }
 
+/** Told of every upstream try: the upstream, "ok" or the failure's kind, and the seconds until its response headers. */
+export type AttemptObserver = (upstream: string, outcome: string, seconds: number) => void;
+
 /** Picks one of a group by weight: smooth weighted round-robin, so 3:1 weights give exactly 3 of every 4 picks. */
 export type WeightedPicker = (group: string, weights: readonly number[]) => number;
 
@@ -91,7 +94,7 @@ function exhausted(model: ModelConfig, attempts: Attempt[], last: UpstreamFailur
 }
 
 /** Creates the router over `upstreams` (or a function returning the live list) with the routing rules, health and key pools. */
-export function createRouter(upstreams: readonly UpstreamConfig[] | (() => readonly UpstreamConfig[]), routing: RoutingConfig, parts: { health: HealthTracker; keys: KeyPool; now?: () => number }): Router {
+export function createRouter(upstreams: readonly UpstreamConfig[] | (() => readonly UpstreamConfig[]), routing: RoutingConfig, parts: { health: HealthTracker; keys: KeyPool; now?: () => number; onAttempt?: AttemptObserver }): Router {
   // Operators add upstreams while the hub runs (the admin catalog): the map follows the list it is given.
   const live = typeof upstreams === "function" ? upstreams : () => upstreams;
   let seen: readonly UpstreamConfig[] | null = null;
@@ -119,7 +122,9 @@ export function createRouter(upstreams: readonly UpstreamConfig[] | (() => reado
             last = { kind: "failed", upstream: upstream.name, reason: "every key is set aside or resting" };
             return null;
           }
+          const triedAt = performance.now();
           const result = await callUpstream(upstream, d, body, { signal: options.signal, apiKey: key, path: options.path });
+          parts.onAttempt?.(upstream.name, result.ok ? "ok" : result.failure.kind, (performance.now() - triedAt) / 1000);
           if (result.ok) {
             attempts.push({ upstream: upstream.name, upstreamModel: d.upstreamModel, failure: null });
             await health.succeeded(id);

@@ -83,7 +83,7 @@ export function limitHeaders(call: DeveloperCall): Record<string, string> {
  * Admits the call if the key's rate limit and (for chat calls) the owner's quota both allow it, in one
  * atomic step. A refusal comes back as a value; only an unreachable limit store throws (503).
  */
-export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "onQuotaAdmitted">, call: DeveloperCall, options: { countsQuota: boolean; model?: string | null }): Promise<AdmitResult> {
+export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "onQuotaAdmitted" | "metrics">, call: DeveloperCall, options: { countsQuota: boolean; model?: string | null }): Promise<AdmitResult> {
   let admission;
   try {
     admission = await deps.limits.admit({
@@ -100,6 +100,7 @@ export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "onQu
     throw new HttpError("unavailable", "Cannot admit the call: the limits store is unavailable. Retry shortly.", { headers: { "retry-after": "1" } });
   }
   call.limits = admission.state;
+  deps.metrics?.limitDecision(admission.allowed ? "admitted" : admission.reason, admission.state);
   if (admission.allowed) {
     call.reservedQuota = options.countsQuota;
     if (options.countsQuota) deps.onQuotaAdmitted({ userId: call.key.userId, used: admission.state.quotaUsed, limit: admission.state.quotaLimit, periodKey: call.period.key });

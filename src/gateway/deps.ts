@@ -4,6 +4,7 @@ import type { ModelConfig, UpstreamConfig } from "../config.ts";
 import type { KeyVerifier } from "../keys/mod.ts";
 import type { LimitStore } from "../limits/mod.ts";
 import type { Logger } from "../log.ts";
+import type { HubMetrics } from "../metrics/mod.ts";
 
 export interface GatewayDeps {
   config: {
@@ -19,4 +20,6 @@ export interface GatewayDeps {
   router: Router;
   /** Told after each admitted chat call with the quota used after it (quota alerts); must not throw or block. */
   onQuotaAdmitted(event: { userId: number; used: number; limit: number; periodKey: string }): void;
+  /** Limit decisions and streams in progress are counted here (absent in tests that build deps by hand). */
+  metrics?: Pick<HubMetrics, "limitDecision" | "streamOpened" | "streamClosed">;
 }

@@ -58,7 +58,12 @@ export async function runCall(deps: GatewayDeps, call: DeveloperCall, prepare: (
   const outcome = result.kind === "stream" ? result.ended : Promise.resolve(result.outcome);
   const settled = outcome.then((o) => settleCall(deps, call, o)).then(() => null, (error: HttpError) => error);
   if (result.kind === "stream") {
-    void settled.then((error) => result.settled(error));
+    // In progress until its outcome is settled (the stream then sends only its last events).
+    deps.metrics?.streamOpened();
+    void settled.then((error) => {
+      deps.metrics?.streamClosed();
+      result.settled(error);
+    });
     return withLimitHeaders(result.response, call);
   }
   const error = (await settled) ?? (result.kind === "failed" ? result.error : null);

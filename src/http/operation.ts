@@ -2,15 +2,17 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { DocumentDecoration } from "elysia";
 
-/** Who may call a route: anyone, a signed-in account (access token), or an API key. */
-export type Access = "public" | "account" | "apiKey";
+/** Who may call a route: anyone, a signed-in account (access token), an API key, or a scraper (METRICS_TOKEN, when set). */
+export type Access = "public" | "account" | "apiKey" | "metrics";
 
 export const SECURITY_SCHEMES = {
   accountToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "The access_token from register or login" },
   apiKey: { type: "http", scheme: "bearer", description: "An API key: ai-hub- followed by 43 url-safe characters" },
+  metricsToken: { type: "http", scheme: "bearer", description: "The operator's METRICS_TOKEN; required only when it is set" },
 } as const;
 
-const SECURITY: Record<Access, Array<Record<string, string[]>>> = { public: [], account: [{ accountToken: [] }], apiKey: [{ apiKey: [] }] };
+// {} first: the metrics token is optional (required only when the operator set METRICS_TOKEN).
+const SECURITY: Record<Access, Array<Record<string, string[]>>> = { public: [], account: [{ accountToken: [] }], apiKey: [{ apiKey: [] }], metrics: [{}, { metricsToken: [] }] };
 
 export interface OperationDoc {
   operationId: string;
@@ -25,7 +27,7 @@ export interface OperationDoc {
   /** The query of a route that reads its own query string (its properties become query parameters). */
   query?: TSchema;
   /** What a success looks like, when it is not just the route's `response` schema as JSON. */
-  success?: { status?: number; description?: string; eventStream?: string };
+  success?: { status?: number; description?: string; eventStream?: string; text?: string };
 }
 
 /** A query schema's properties as OpenAPI query parameters. */
@@ -42,6 +44,7 @@ export function operation(doc: OperationDoc): DocumentDecoration {
   const status = String(doc.success?.status ?? 200);
   responses[status] = { description: doc.success?.description ?? "OK" };
   if (doc.success?.eventStream) responses[status]!.content = { "text/event-stream": { schema: { type: "string", description: doc.success.eventStream } } };
+  if (doc.success?.text) responses[status]!.content = { "text/plain": { schema: { type: "string", description: doc.success.text } } };
   for (const [code, description] of Object.entries(doc.errors ?? {})) responses[code] = { description };
   return {
     operationId: doc.operationId,

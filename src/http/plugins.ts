@@ -83,6 +83,8 @@ export function httpPlugin(log: Logger) {
         log.error("unhandled error", { path, error });
         mapped = new HttpError("internal", "Internal server error");
       }
+      // set.status too, so the after-response hooks (request log, metrics) see the status actually sent.
+      set.status = mapped.status;
       return errorResponse(mapped, path, { ...headers, ...(set.headers as Record<string, string>) });
     });
 }

@@ -35,7 +35,7 @@ const TAGS = [
   { name: "usage", description: "Quota and daily usage (account auth). Errors as {detail}." },
   { name: "developer API (OpenAI-compatible)", description: "Called with an API key; the official OpenAI SDKs work with only the base URL changed. Errors as OpenAI's {error}." },
   { name: "developer API (simple)", description: "The seed's simple chat and model list, called with an API key. Errors as {detail}." },
-  { name: "operations", description: "Liveness and readiness probes." },
+  { name: "operations", description: "Liveness and readiness probes, and Prometheus metrics." },
 ];
 
 /** "/api/v1/developer/api-keys/:id" → "/api/v1/developer/api-keys/{id}"; no trailing slash. */

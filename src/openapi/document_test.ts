@@ -6,11 +6,11 @@ type Operation = { operationId: string; security: Array<Record<string, string[]>
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> } };
 
 /**
- * The rule: every route under /api/ or /v1/, and /health, /ready and /openapi.json, is part of the API and is
- * documented; everything else is a console HTML page (including /docs/api) or a static file, and is not.
+ * The rule: every route under /api/ or /v1/, and /health, /ready, /metrics and /openapi.json, is part of the API and
+ * is documented; everything else is a console HTML page (including /docs/api) or a static file, and is not.
  */
 function isApiRoute(path: string): boolean {
-  return path.startsWith("/api/") || path.startsWith("/v1/") || ["/health", "/ready", "/openapi.json"].includes(path);
+  return path.startsWith("/api/") || path.startsWith("/v1/") || ["/health", "/ready", "/metrics", "/openapi.json"].includes(path);
 }
 
 const operationKey = (method: string, path: string) => `${method.toLowerCase()} ${path.replace(/:(\w+)/g, "{$1}").replace(/(.)\/$/, "$1")}`;
@@ -43,9 +43,14 @@ describe("the OpenAPI document", () => {
     expect(publicOps).toEqual(["get /health", "get /openapi.json", "get /ready", "post /api/v1/auth/login", "post /api/v1/auth/password/forgot", "post /api/v1/auth/password/reset", "post /api/v1/auth/register", "post /api/v1/auth/verify-email"]);
     for (const { path, op } of operations()) {
       if (op.security.length === 0) continue;
+      // The metrics token is optional: required only when the operator set METRICS_TOKEN.
+      if (path === "/metrics") {
+        expect(op.security).toEqual([{}, { metricsToken: [] }]);
+        continue;
+      }
       expect(op.security).toEqual([path.startsWith("/v1/") || path === "/api/v1/developer/chat" || path === "/api/v1/developer/models" ? { apiKey: [] } : { accountToken: [] }]);
     }
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["accountToken", "apiKey"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["accountToken", "apiKey", "metricsToken"]);
   });
 
   test("every response declares X-Request-Id; developer-API answers to a valid key declare the limit headers", () => {

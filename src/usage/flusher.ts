@@ -10,6 +10,8 @@ const GROUP = "flushers";
 export interface UsageFlusher {
   /** Flushes until the stream has nothing this consumer can read (tests and shutdown). */
   flushNow(): Promise<number>;
+  /** Records in the stream, so not yet in the database (every instance's), and the oldest one's age in seconds. */
+  pending(): Promise<{ records: number; oldestAgeSeconds: number }>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,13 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
         total += n;
         if (n === 0) return total;
       }
+    },
+    async pending() {
+      // On the shared client, not the reader: the reader may sit in a blocking XREADGROUP. Stored records are
+      // deleted from the stream, so its length is what is still to store, and its first id the oldest's time.
+      const [records, first] = await Promise.all([redis.xLen(USAGE_STREAM), redis.xRange(USAGE_STREAM, "-", "+", { COUNT: 1 })]);
+      const since = first?.[0] ? Number(first[0].id.split("-")[0]) : NaN;
+      return { records, oldestAgeSeconds: records > 0 && Number.isFinite(since) ? Math.max(0, Date.now() - since) / 1000 : 0 };
     },
     async stop() {
       stopped = true;

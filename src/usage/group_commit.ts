@@ -7,6 +7,8 @@ export interface GroupCommitWriter {
   write(record: UsageRecord): Promise<void>;
   /** Waits for everything queued so far. */
   drain(): Promise<void>;
+  /** Records written but not yet committed, and the oldest one's age in seconds (0 when none). */
+  pending(): { records: number; oldestAgeSeconds: number };
 }
 
 /**
@@ -27,7 +29,8 @@ export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Prom
       return outcomes;
     }
   }, options.maxBatch ?? 1000, { gather: options.gather ?? nextTurn });
-  const inFlight = new Set<Promise<void>>();
+  // Each write in flight, with when it was queued: insertion order, so the first entry is the oldest.
+  const inFlight = new Map<Promise<void>, number>();
 
   return {
     write(record) {
@@ -37,11 +40,15 @@ export function createGroupCommitWriter(commit: (records: UsageRecord[]) => Prom
         throw error;
       });
       const tracked = done.catch(() => {}).finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
+      inFlight.set(tracked, performance.now());
       return done;
     },
     async drain() {
-      while (inFlight.size > 0) await Promise.all(inFlight);
+      while (inFlight.size > 0) await Promise.all(inFlight.keys());
+    },
+    pending() {
+      const oldest = inFlight.values().next().value;
+      return { records: inFlight.size, oldestAgeSeconds: oldest === undefined ? 0 : (performance.now() - oldest) / 1000 };
     },
   };
 }

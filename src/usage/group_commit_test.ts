@@ -78,4 +78,19 @@ describe("createGroupCommitWriter()", () => {
     await writer.drain();
     expect(stored).toBe(5);
   });
+
+  test("pending() counts the records not yet committed and the oldest one's age", async () => {
+    const release = Promise.withResolvers<void>();
+    const writer = createGroupCommitWriter(() => release.promise);
+    expect(writer.pending()).toEqual({ records: 0, oldestAgeSeconds: 0 });
+    const writes = [writer.write(record("a")), writer.write(record("b"))];
+    await Bun.sleep(20);
+    const held = writer.pending();
+    expect(held.records).toBe(2);
+    expect(held.oldestAgeSeconds).toBeGreaterThanOrEqual(0.015);
+    release.resolve();
+    await Promise.all(writes);
+    await writer.drain();
+    expect(writer.pending()).toEqual({ records: 0, oldestAgeSeconds: 0 });
+  });
 });
