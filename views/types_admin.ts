@@ -17,7 +17,14 @@ export interface AdminOverviewProps {
   points: DailyPoint[];
   topUsers: Array<{ user_id: number; email: string; requests: number; tokens: number; cost: number }>;
   topModels: Array<{ model: string; requests: number; tokens: number; cost: number }>;
-  upstreams: Array<{ name: string; source: string; models: number }>;
+  upstreams: Array<{ name: string; source: string; models: number; health: AdminUpstreamHealth }>;
+}
+
+/** One upstream's health: its deployments cooling down and its keys out of rotation. */
+export interface AdminUpstreamHealth {
+  deployments: number;
+  cooling: Array<{ upstream_model: string; until: string | null; failures: number }>;
+  keys_out: Array<{ key: string; state: "set_aside" | "resting"; until: string | null }>;
 }
 
 export interface AdminUserRow {

@@ -6,6 +6,7 @@ export { ADMIN_REQUIRED, touchAdminSession } from "./guard.ts";
 export { adminRoutes, userIdOf, userRefusal } from "./routes.ts";
 export { catalogRefusal } from "./catalog_routes.ts";
 export { adminUsage } from "./usage.ts";
+export { type UpstreamHealth, upstreamHealthByName } from "./health.ts";
 export { isAdmin, promoteAdminEmails, searchUsers, userDetail } from "./users.ts";
 export { planPatch, userPatch } from "./model.ts";
 export type { PlanPatch, UserPatch } from "./model.ts";

@@ -72,6 +72,35 @@ for (const backend of BACKENDS) {
       expect((await admin.post(`/admin/users/${target.user.id}/limits`, { plan: "pro" }, { origin: "http://evil.example" })).status).toBe(403);
     });
 
+    test("the overview shows each upstream's health in both languages: healthy, cooling down until when, keys set aside", async () => {
+      expect((await admin.post("/admin/upstreams", { name: "health-up", base_url: "https://health.example/v1", api_key: "sk-health-secret" })).status).toBe(303);
+      expect((await admin.post("/admin/models", { id: "health-model", upstream: "health-up", input_price: "0", output_price: "0" })).status).toBe(303);
+      admin.cookies.set("aihub_lang", "en");
+      let html = await admin.open("/admin");
+      expect(html).toMatch(/health-up<\/td>.*?Healthy/s);
+      const router = hub.runtime.deps.router;
+      const real = router.status;
+      router.status = async (models) => (await real(models)).map((s) => s.upstream === "health-up"
+        ? { ...s, state: "cooling_down" as const, cooling_until: "2030-01-02T03:04:05.000Z", keys_out: [{ key: "#1", state: "set_aside" as const, reason: "HTTP 401", until: null }, { key: "#2", state: "resting" as const, reason: "HTTP 429", until: "2030-01-02T03:05:00.000Z" }] }
+        : s);
+      try {
+        html = await admin.open("/admin");
+        expect(html).toContain("health-model cooling down until 2030-01-02 03:04:05 UTC");
+        expect(html).toContain("key #1 set aside");
+        expect(html).toContain("key #2 resting until 2030-01-02 03:05:00 UTC");
+        admin.cookies.set("aihub_lang", "zh-CN");
+        html = await admin.open("/admin");
+        expect(html).toContain("health-model 冷却中, 直到 2030-01-02 03:04:05 UTC");
+        expect(html).toContain("密钥 #1 已搁置");
+      } finally {
+        router.status = real;
+        admin.cookies.set("aihub_lang", "en");
+      }
+      expect(html).not.toContain("sk-health-secret");
+      expect((await admin.post("/admin/models/delete", { id: "health-model" })).status).toBe(303);
+      expect((await admin.post("/admin/upstreams/delete", { name: "health-up" })).status).toBe(303);
+    });
+
     test("catalog forms validate base URLs and prices; upstream keys never appear on a page", async () => {
       await admin.open("/admin/catalog");
       let response = await admin.post("/admin/upstreams", { name: "console-up", base_url: "ftp://example.com", api_key: "sk-console-secret" });
