@@ -79,9 +79,10 @@ export interface AdminPlansProps {
 
 export interface AdminCatalogProps {
   ctx: PageContext;
-  upstreams: Array<{ name: string; base_url: string; api_keys_count: number; source: string }>;
-  models: Array<{ id: string; name: string; input_price: number; output_price: number; deployments: Array<{ upstream: string; upstream_model: string }>; source: string }>;
-  errors?: FormErrors & { form_id?: "upstream" | "model" };
+  upstreams: Array<{ name: string; base_url: string; api_keys_count: number; timeout_ms: number; source: string }>;
+  models: Array<{ id: string; name: string; input_price: number; output_price: number; deployments: Array<{ upstream: string; upstream_model: string; priority: number; weight: number }>; source: string }>;
+  /** Which form the errors belong to: "upstream" / "model" (the add forms), "upstream:NAME" / "model:ID" (an edit form). */
+  errors?: FormErrors & { form_id?: string };
   notice?: string;
 }
 

@@ -101,6 +101,56 @@ for (const backend of BACKENDS) {
       expect((await admin.post("/admin/upstreams/delete", { name: "health-up" })).status).toBe(303);
     });
 
+    test("database upstreams and models are edited by form (keys write-only, errors beside the field in the page's language); config entries are read-only", async () => {
+      const catalog = hub.runtime.deps.catalog;
+      expect((await admin.post("/admin/upstreams", { name: "edit-up", base_url: "https://edit.example/v1", api_key: "sk-edit-first" })).status).toBe(303);
+      expect((await admin.post("/admin/upstreams", { name: "edit-up2", base_url: "https://edit2.example/v1" })).status).toBe(303);
+      expect((await admin.post("/admin/models", { id: "edit-model", upstream: "edit-up", input_price: "1", output_price: "2" })).status).toBe(303);
+      admin.cookies.set("aihub_lang", "en");
+      let html = await admin.open("/admin/catalog");
+      expect(html).toContain("Edit edit-up");
+      expect(html).toContain("Edit edit-model");
+      expect(html).toContain("edit-up edit-model 1 1");
+      expect(html).toContain("From the environment or UPSTREAMS_FILE: read-only");
+      expect(html).not.toContain("sk-edit-first");
+
+      admin.cookies.set("aihub_lang", "zh-CN");
+      let response = await admin.post("/admin/upstreams/edit", { name: "edit-up", base_url: "ftp://nope.example", timeout_ms: "5000", api_keys: "" });
+      expect(response.status).toBe(422);
+      html = await response.text();
+      expect(html).toMatch(/id="eu-edit-up-base_url"[^>]*aria-invalid="true"[\s\S]*?须为 http:\/\/ 或 https:\/\/ 开头的网址/);
+      expect(html).toContain('value="ftp://nope.example"');
+      expect((await admin.post("/admin/upstreams/edit", { name: "edit-up", base_url: "https://edit.example/v2", timeout_ms: "5000", api_keys: "" })).status).toBe(303);
+      let up = catalog.listUpstreams().find((u) => u.name === "edit-up")!;
+      expect(up).toMatchObject({ base_url: "https://edit.example/v2", timeout_ms: 5000, api_keys_count: 1 });
+      expect((await admin.post("/admin/upstreams/edit", { name: "edit-up", base_url: "https://edit.example/v2", timeout_ms: "5000", api_keys: "sk-edit-a\nsk-edit-b\n" })).status).toBe(303);
+      up = catalog.listUpstreams().find((u) => u.name === "edit-up")!;
+      expect(up.api_keys_count).toBe(2);
+      expect(catalog.upstreams().find((u) => u.name === "edit-up")!.apiKey).toBe("sk-edit-a");
+
+      admin.cookies.set("aihub_lang", "en");
+      response = await admin.post("/admin/models/edit", { id: "edit-model", name: "Edit Model", input_price: "-5", output_price: "2", deployments: "edit-up edit-model 1 1" });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain("The price must be a number from 0 to 1,000,000");
+      response = await admin.post("/admin/models/edit", { id: "edit-model", name: "Edit Model", input_price: "3", output_price: "4", deployments: "no-such-up m 1 1" });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain("an existing upstream");
+      expect((await admin.post("/admin/models/edit", { id: "edit-model", name: "Edit Model", input_price: "3", output_price: "4", deployments: "edit-up edit-model 1 1\nedit-up2 other-model 2 3" })).status).toBe(303);
+      expect(catalog.listModels().find((m) => m.id === "edit-model")).toMatchObject({
+        name: "Edit Model", input_price: 3, output_price: 4,
+        deployments: [{ upstream: "edit-up", upstream_model: "edit-model", priority: 1, weight: 1 }, { upstream: "edit-up2", upstream_model: "other-model", priority: 2, weight: 3 }],
+      });
+      const configModel = catalog.listModels().find((m) => m.source === "config")!;
+      response = await admin.post("/admin/models/edit", { id: configModel.id, input_price: "1", output_price: "1" });
+      expect(response.status).toBe(409);
+      expect(await response.text()).toContain("read-only");
+      const audit = await admin.open("/admin/audit?action=upstream.update");
+      expect(audit).toContain("upstream:edit-up");
+      expect(audit).not.toContain("sk-edit-");
+      expect((await admin.post("/admin/models/delete", { id: "edit-model" })).status).toBe(303);
+      for (const name of ["edit-up", "edit-up2"]) expect((await admin.post("/admin/upstreams/delete", { name })).status).toBe(303);
+    });
+
     test("catalog forms validate base URLs and prices; upstream keys never appear on a page", async () => {
       await admin.open("/admin/catalog");
       let response = await admin.post("/admin/upstreams", { name: "console-up", base_url: "ftp://example.com", api_key: "sk-console-secret" });
