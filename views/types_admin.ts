@@ -84,6 +84,8 @@ export interface AdminCatalogProps {
   /** Which form the errors belong to: "upstream" / "model" (the add forms), "upstream:NAME" / "model:ID" (an edit form). */
   errors?: FormErrors & { form_id?: string };
   notice?: string;
+  /** The outcome of a model's test call (nothing was saved). */
+  testCall?: { ok: boolean; upstream: string; latency_ms: number; message: string };
 }
 
 export interface AdminAuditProps {

@@ -7,6 +7,7 @@ export { adminRoutes, userIdOf, userRefusal } from "./routes.ts";
 export { catalogRefusal } from "./catalog_routes.ts";
 export { adminUsage } from "./usage.ts";
 export { type UpstreamHealth, upstreamHealthByName } from "./health.ts";
+export { testModelCall, type TestCallResult } from "./test_call.ts";
 export { isAdmin, promoteAdminEmails, searchUsers, userDetail } from "./users.ts";
 export { planPatch, userPatch } from "./model.ts";
 export type { PlanPatch, UserPatch } from "./model.ts";

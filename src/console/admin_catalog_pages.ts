@@ -1,6 +1,6 @@
 // Console pages for operators' upstreams and models: list (config entries read-only), add, edit, delete.
 import { Elysia } from "elysia";
-import { type AdminDeps, catalogAction, catalogRefusal } from "../admin/mod.ts";
+import { type AdminDeps, catalogAction, catalogRefusal, type TestCallResult, testModelCall } from "../admin/mod.ts";
 import { createModelBody, createUpstreamBody, patchModelBody, patchUpstreamBody } from "../catalog/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
 import { AdminCatalogPage } from "../../views/pages/admin/catalog.tsx";
@@ -16,7 +16,7 @@ type FormContext = { page: PageContext; htmx: boolean; set: { status?: number | 
 /** The upstreams and models page. */
 export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
   const { database: { db }, catalog } = deps;
-  const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: string }; notice?: string } = {}) =>
+  const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: string }; notice?: string; testCall?: TestCallResult } = {}) =>
     AdminCatalogPage({ ctx, upstreams: catalog.listUpstreams(), models: catalog.listModels(), ...extra });
   /** Runs a catalog change from a form: back to the page when done, else the page with the error next to its field. */
   const submit = async (c: FormContext, formId: string | undefined, values: Record<string, string>, run: () => Promise<{ ok: true } | Parameters<typeof catalogRefusal>[0]>) => {
@@ -54,17 +54,30 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
       const { name } = formValues(c.body, ["name"]);
       return submit(c, undefined, {}, () => catalogAction(deps, consoleActor(c.user!), "upstream.delete", `upstream:${name}`, (cat) => cat.deleteUpstream(name)));
     })
-    .post("/admin/models", (c) => {
-      const values = formValues(c.body, ["id", "name", "upstream", "upstream_model", "input_price", "output_price"]);
-      return submit(c, "model", values, async () => {
-        const input = parsePayload(createModelBody, {
-          id: values.id,
-          upstream: values.upstream,
-          ...(values.name ? { name: values.name } : {}),
-          ...(values.upstream_model ? { upstream_model: values.upstream_model } : {}),
-          input_price: numberField(values.input_price) ?? 0,
-          output_price: numberField(values.output_price) ?? 0,
-        });
+    .post("/admin/models", async (c) => {
+      const values = formValues(c.body, ["id", "name", "upstream", "upstream_model", "input_price", "output_price", "intent"]);
+      const { intent, ...shown } = values;
+      const parse = () => parsePayload(createModelBody, {
+        id: values.id,
+        upstream: values.upstream,
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.upstream_model ? { upstream_model: values.upstream_model } : {}),
+        input_price: numberField(values.input_price) ?? 0,
+        output_price: numberField(values.output_price) ?? 0,
+      });
+      if (intent === "test") {
+        // A test call saves nothing: the form comes back filled in, with the upstream's answer above it.
+        let input: ReturnType<typeof parse>;
+        try {
+          input = parse();
+        } catch (error) {
+          return await submit(c, "model", shown, () => Promise.reject(error));
+        }
+        const testCall = await testModelCall(catalog.upstreams(), { upstream: input.upstream!, upstreamModel: input.upstream_model ?? input.id });
+        return c.html(page(c.page, { errors: { values: shown, form_id: "model" }, testCall }));
+      }
+      return submit(c, "model", shown, async () => {
+        const input = parse();
         return await catalogAction(deps, consoleActor(c.user!), "model.create", `model:${input.id}`, (cat) => cat.createModel(input));
       });
     })

@@ -5,6 +5,7 @@ import { changeUser } from "../admin/users.ts";
 import { findUserByEmail } from "../auth/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
+import { startFakeUpstream } from "../testing/fake_upstream.ts";
 import { Visitor } from "../testing/visitor.ts";
 
 const PAGES = ["/admin", "/admin/users", "/admin/plans", "/admin/catalog", "/admin/audit"];
@@ -149,6 +150,38 @@ for (const backend of BACKENDS) {
       expect(audit).not.toContain("sk-edit-");
       expect((await admin.post("/admin/models/delete", { id: "edit-model" })).status).toBe(303);
       for (const name of ["edit-up", "edit-up2"]) expect((await admin.post("/admin/upstreams/delete", { name })).status).toBe(303);
+    });
+
+    test("the add-model form test-calls the chosen upstream without saving; saving needs no test", async () => {
+      const fake = startFakeUpstream({ apiKey: "sk-fake-test-call" });
+      try {
+        expect((await admin.post("/admin/upstreams", { name: "tc-up", base_url: fake.url, api_key: "sk-fake-test-call" })).status).toBe(303);
+        admin.cookies.set("aihub_lang", "en");
+        const form = { id: "tc-model", upstream: "tc-up", upstream_model: "fake-model", input_price: "0.5", output_price: "1" };
+        let response = await admin.post("/admin/models", { ...form, intent: "test" });
+        expect(response.status).toBe(200);
+        let html = await response.text();
+        expect(html).toMatch(/tc-up answered in \d+ ms/);
+        expect(html).toContain("Hello from the fake upstream.");
+        expect(html).toContain('value="tc-model"');
+        expect(fake.requests.at(-1)!.body).toMatchObject({ model: "fake-model", stream: false });
+        expect(hub.runtime.deps.catalog.listModels().some((m) => m.id === "tc-model")).toBe(false);
+        admin.cookies.set("aihub_lang", "zh-CN");
+        expect((await admin.post("/admin/upstreams", { name: "tc-nokey", base_url: fake.url })).status).toBe(303);
+        html = await (await admin.post("/admin/models", { ...form, upstream: "tc-nokey", intent: "test" })).text();
+        expect(html).toContain("tc-nokey 调用失败");
+        expect(html).toContain("key_refused: HTTP 401");
+        response = await admin.post("/admin/models", { ...form, input_price: "-1", intent: "test" });
+        expect(response.status).toBe(422);
+        expect(await response.text()).toContain("价格须为 0 到 1,000,000 之间的数字");
+        expect((await admin.post("/admin/models", form)).status).toBe(303);
+        expect(hub.runtime.deps.catalog.listModels().some((m) => m.id === "tc-model")).toBe(true);
+        expect((await admin.post("/admin/models/delete", { id: "tc-model" })).status).toBe(303);
+        for (const name of ["tc-up", "tc-nokey"]) expect((await admin.post("/admin/upstreams/delete", { name })).status).toBe(303);
+      } finally {
+        admin.cookies.set("aihub_lang", "en");
+        await fake.stop();
+      }
     });
 
     test("catalog forms validate base URLs and prices; upstream keys never appear on a page", async () => {

@@ -60,6 +60,18 @@ function EditModel(props: { ctx: PageContext; m: AdminCatalogProps["models"][num
   );
 }
 
+function TestCall(props: { ctx: PageContext; result: NonNullable<AdminCatalogProps["testCall"]> }): JSX.Element {
+  const { ctx, result } = props;
+  const text = result.ok ? ctx.t("admin.catalog.testOk", { upstream: result.upstream, ms: result.latency_ms }) : ctx.t("admin.catalog.testFailed", { upstream: result.upstream, ms: result.latency_ms });
+  return (
+    <div class={result.ok ? "success" : "alert"} role="status">
+      <strong safe>{text}</strong>
+      {result.message ? <pre class="mono small" safe>{result.message}</pre> : ""}
+      <p class="small" safe>{ctx.t("admin.catalog.testNotSaved")}</p>
+    </div>
+  );
+}
+
 export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
   const { ctx } = props;
   const which = props.errors?.form_id;
@@ -107,8 +119,9 @@ export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
           ))}</tbody>
         </table></div>
         {props.models.filter((m) => m.source === "database").map((m) => <EditModel ctx={ctx} m={m} open={which === `model:${m.id}`} e={errorsOf(`model:${m.id}`)} />)}
-        <details open={which === "model"}>
+        <details open={which === "model" || props.testCall !== undefined}>
           <summary safe>{ctx.t("admin.catalog.addModel")}</summary>
+          {props.testCall ? <TestCall ctx={ctx} result={props.testCall} /> : ""}
           <form method="post" action="/admin/models" class="stack">
             <Csrf ctx={ctx} />
             <Field id="m-id" name="id" label={ctx.t("admin.catalog.modelId")} value={mo.values.id} error={mo.fields.id} required maxlength={200} />
@@ -119,7 +132,10 @@ export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
             <Field id="m-upstream_model" name="upstream_model" label={ctx.t("admin.catalog.upstreamModel")} value={mo.values.upstream_model} error={mo.fields.upstream_model} maxlength={200} />
             <Field id="m-input_price" name="input_price" inputmode="decimal" label={ctx.t("admin.catalog.inputPrice")} value={mo.values.input_price ?? "0"} error={mo.fields.input_price} />
             <Field id="m-output_price" name="output_price" inputmode="decimal" label={ctx.t("admin.catalog.outputPrice")} value={mo.values.output_price ?? "0"} error={mo.fields.output_price} />
-            <button type="submit" safe>{ctx.t("admin.catalog.addModel")}</button>
+            <div class="toolbar">
+              <button type="submit" name="intent" value="save" safe>{ctx.t("admin.catalog.addModel")}</button>
+              <button type="submit" name="intent" value="test" class="secondary" formnovalidate safe>{ctx.t("admin.catalog.testCall")}</button>
+            </div>
           </form>
         </details>
       </section>
