@@ -17,6 +17,8 @@ export interface AdminOverviewProps {
   points: DailyPoint[];
   topUsers: Array<{ user_id: number; email: string; requests: number; tokens: number; cost: number }>;
   topModels: Array<{ model: string; requests: number; tokens: number; cost: number }>;
+  /** By requests this month. */
+  topKeys: Array<{ name: string; key_prefix: string; user_id: number; email: string; requests: number; cost: number }>;
   upstreams: Array<{ name: string; source: string; models: number; health: AdminUpstreamHealth }>;
 }
 

@@ -42,6 +42,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         points: usage.daily.map((d) => ({ date: d.date, requests: d.requests, cost: d.cost })),
         topUsers: usage.top_users,
         topModels: usage.top_models,
+        topKeys: usage.top_keys_month,
         upstreams: catalog.listUpstreams().map((u) => ({ name: u.name, source: u.source, models: models.filter((m) => m.deployments.some((d) => d.upstream === u.name)).length, health: health.get(u.name) ?? { deployments: 0, cooling: [], keys_out: [] } })),
       }));
     })

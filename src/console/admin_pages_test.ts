@@ -1,10 +1,13 @@
 // The /admin console through app.handle, without JavaScript: 404 for non-admins, every page in both languages,
 // user actions and catalog forms as plain form posts, field errors next to their fields, no upstream key on any page.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { adminUsage } from "../admin/mod.ts";
 import { changeUser } from "../admin/users.ts";
 import { findUserByEmail } from "../auth/mod.ts";
+import { usageDaily } from "../db/schema/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
-import { createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
+import { createKey, createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
 import { startFakeUpstream } from "../testing/fake_upstream.ts";
 import { Visitor } from "../testing/visitor.ts";
 
@@ -181,6 +184,31 @@ for (const backend of BACKENDS) {
       } finally {
         admin.cookies.set("aihub_lang", "en");
         await fake.stop();
+      }
+    });
+
+    test("the overview lists the top keys by requests this month, with their owners", async () => {
+      const db = hub.runtime.deps.database.db;
+      const owner = await registerUser(hub, { email: email("top-key-owner") });
+      const key = await createKey(hub, owner.token, { name: "busiest <key>" });
+      const today = new Date().toISOString().slice(0, 10);
+      const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 15)).toISOString().slice(0, 10);
+      const row = { userId: owner.user.id, apiKeyId: key.id, model: "demo", successful: 0, promptTokens: 0, completionTokens: 0, cost: 0 };
+      // Last month's calls do not count: only this month's requests rank a key.
+      await db.insert(usageDaily).values([{ ...row, day: today, requests: 1_000_000_000 }, { ...row, day: lastMonth, requests: 9_000_000_000 }]);
+      try {
+        admin.cookies.set("aihub_lang", "en");
+        let html = await admin.open("/admin");
+        expect(html).toContain("Top keys this month");
+        expect(html).toMatch(/busiest &lt;key&gt;<\/span> <span class="mono small">[^<]*…<\/span><div class="small"><a href="\/admin\/users\/\d+">top-key-owner[^<]*<\/a><\/div><\/td><td class="num">1,000,000,000</);
+        admin.cookies.set("aihub_lang", "zh-CN");
+        html = await admin.open("/admin");
+        expect(html).toContain("本月请求最多的密钥");
+        const usage = await adminUsage(db, 30);
+        expect(usage.top_keys_month[0]).toMatchObject({ key_id: key.id, name: "busiest <key>", key_prefix: key.key_prefix, user_id: owner.user.id, requests: 1_000_000_000 });
+      } finally {
+        admin.cookies.set("aihub_lang", "en");
+        await db.delete(usageDaily).where(eq(usageDaily.apiKeyId, key.id));
       }
     });
 

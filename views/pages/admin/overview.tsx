@@ -62,6 +62,18 @@ export function AdminOverviewPage(props: AdminOverviewProps): JSX.Element {
             <tbody>{props.topModels.map((m) => <tr><td class="name mono" safe>{m.model}</td><td class="num" safe>{m.requests.toLocaleString("en-US")}</td><td class="num" safe>{m.cost.toFixed(4)}</td></tr>)}</tbody>
           </table></div>
         </section>
+        <section class="card">
+          <h2 safe>{ctx.t("admin.topKeys")}</h2>
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col" safe>{ctx.t("admin.key")}</th><th scope="col" class="num" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num">USD</th></tr></thead>
+            <tbody>{props.topKeys.map((k) => (
+              <tr>
+                <td class="name"><span safe>{k.name}</span> <span class="mono small" safe>{`${k.key_prefix}…`}</span><div class="small"><a href={`/admin/users/${k.user_id}`} safe>{k.email}</a></div></td>
+                <td class="num" safe>{k.requests.toLocaleString("en-US")}</td><td class="num" safe>{k.cost.toFixed(4)}</td>
+              </tr>
+            ))}</tbody>
+          </table></div>
+        </section>
       </div>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.upstreams")}</h2>
