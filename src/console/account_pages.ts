@@ -63,6 +63,7 @@ export function accountPages(deps: ConsoleDeps) {
           cost: config.passwordCost,
           throttle,
           registrationsPerHour: config.registrationsPerHourPerAddress,
+          adminEmails: config.admin.emails,
         });
         if (!registered.ok) throw registerRefusal(registered);
         return registered.user;

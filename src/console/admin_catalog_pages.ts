@@ -15,7 +15,7 @@ type FormContext = { page: PageContext; htmx: boolean; set: { status?: number | 
 
 /** The upstreams and models page. */
 export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
-  const { database: { db }, catalog } = deps;
+  const { catalog } = deps;
   const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: string }; notice?: string; testCall?: TestCallResult } = {}) =>
     AdminCatalogPage({ ctx, upstreams: catalog.listUpstreams(), models: catalog.listModels(), ...extra });
   /** Runs a catalog change from a form: back to the page when done, else the page with the error next to its field. */
@@ -32,7 +32,7 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
 
   return new Elysia()
     .use(consoleSession(deps))
-    .onBeforeHandle(requireAdmin(db, deps.config.admin.idleMinutes))
+    .onBeforeHandle(requireAdmin())
     .get("/admin/catalog", ({ page: ctx, query, html }) => html(page(ctx, { notice: query.saved ? ctx.t("admin.saved") : undefined })))
     .post("/admin/upstreams", (c) => {
       const values = formValues(c.body, ["name", "base_url", "api_key"]);

@@ -30,7 +30,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
 
   return new Elysia()
     .use(consoleSession(deps))
-    .onBeforeHandle(requireAdmin(db, deps.config.admin.idleMinutes))
+    .onBeforeHandle(requireAdmin())
     .get("/admin", async ({ page, html }) => {
       const usage = await adminUsage(db, 30);
       const models = catalog.listModels();
