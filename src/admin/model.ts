@@ -1,5 +1,6 @@
 // Payloads of the admin API as `t` schemas.
 import { t } from "elysia";
+import { userSchema } from "../auth/mod.ts";
 import { singleLineText } from "../http/text.ts";
 
 const PLAN = t.Union([t.Literal("free"), t.Literal("pro"), t.Literal("enterprise")], { error: "must be free, pro or enterprise" });
@@ -25,17 +26,9 @@ export type UserPatch = typeof userPatch.static;
 
 export const idParams = t.Object({ id: t.String({ maxLength: 20, description: "The user's id" }) });
 
+// The user as the accounts API shows it, plus what operators see.
 export const adminUserSchema = t.Object({
-  id: t.Integer(),
-  email: t.String(),
-  full_name: t.Union([t.String(), t.Null()]),
-  plan: t.String(),
-  monthly_quota: t.Integer(),
-  quota_used: t.Integer(),
-  quota_remaining: t.Integer(),
-  is_active: t.Boolean(),
-  email_verified: t.Boolean(),
-  created_at: t.String({ format: "date-time" }),
+  ...userSchema.properties,
   role: t.Union([t.Literal("user"), t.Literal("admin")]),
   rate_limit_ceiling: t.Integer({ description: "The highest per-key rate limit: the custom ceiling, else the plan's default" }),
   custom_rate_limit_ceiling: t.Union([t.Integer(), t.Null()], { description: "The operator's custom ceiling; null means the plan default" }),

@@ -9,7 +9,7 @@ export type { Account } from "./session_plugin.ts";
 export { touchAdminSession } from "./admin_idle.ts";
 export { authenticate, registerUser, userView } from "./accounts.ts";
 export type { RegisterRefusal } from "./accounts.ts";
-export { changePasswordBody, deleteAccountBody, forgotBody, registerBody, resetBody } from "./model.ts";
+export { changePasswordBody, deleteAccountBody, forgotBody, registerBody, resetBody, userSchema } from "./model.ts";
 export type { UserView } from "./model.ts";
 export { registerRefusal } from "./routes.ts";
 export { createSession, endOtherSessions, endUserSession, listSessions, revokeSession } from "./sessions.ts";

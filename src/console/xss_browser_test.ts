@@ -1,23 +1,11 @@
 // A corpus of XSS payloads through every user-controlled string the console shows, rendered in Debian's Chromium.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { type ConsoleBrowser, openConsoleBrowser } from "../testing/console_browser.ts";
-import type { HubProcess } from "../testing/process.ts";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { useConsoleBrowser } from "../testing/console_browser.ts";
 
-let console_: ConsoleBrowser;
-let hub: HubProcess;
-let browser: Browser;
+const console_ = useConsoleBrowser();
 const register = (page: Page, options?: { name?: string; mail?: string }) => console_.register(page, options);
 const chat = (secret: string) => console_.chat(secret);
-
-beforeAll(async () => {
-  console_ = await openConsoleBrowser();
-  ({ hub, browser } = console_);
-}, 60_000);
-
-afterAll(async () => {
-  await console_?.close();
-});
 
 // Every user-controlled string the console shows, through a corpus of injection attempts. Each payload that
 // could become an element carries `data-xss`; one that could run sets window.__xss or opens a dialog.
@@ -51,7 +39,7 @@ async function injected(page: Page): Promise<{ nodes: number; ran: unknown }> {
 }
 
 async function xssContext(javaScriptEnabled = true) {
-  const context = await browser.newContext({ locale: "en-US", javaScriptEnabled });
+  const context = await console_.browser.newContext({ locale: "en-US", javaScriptEnabled });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on("dialog", async (dialog) => {
@@ -71,7 +59,7 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
         await context.clearCookies();
         await register(page);
         for (const payload of payloads) {
-          await page.goto(`${hub.base}/keys`);
+          await page.goto(`${console_.hub.base}/keys`);
           await page.fill("#name", payload.slice(0, 100));
           await page.fill("#description", payload);
           await page.click("#create-key button[type=submit]");
@@ -81,7 +69,7 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
         }
         await page.waitForTimeout(300);
         for (const path of ["/keys", "/usage?days=7", "/dashboard", "/playground"]) {
-          await page.goto(`${hub.base}${path}`);
+          await page.goto(`${console_.hub.base}${path}`);
           expect({ path, ...(await injected(page)) }).toEqual({ path, nodes: 0, ran: null });
           if (path === "/keys") for (const payload of payloads) expect(await page.textContent("#keys-table")).toContain(payload.slice(0, 100));
           if (path === "/usage?days=7") for (const payload of payloads) expect(await page.textContent("body")).toContain(payload.slice(0, 100));
@@ -101,7 +89,7 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
         // The console does not display the full name yet: what is checked is that no page turns it into markup.
         await register(page, { name: payload.slice(0, 100) });
         for (const path of ["/dashboard", "/keys"]) {
-          if (path !== "/dashboard") await page.goto(`${hub.base}${path}`);
+          if (path !== "/dashboard") await page.goto(`${console_.hub.base}${path}`);
           expect({ payload, path, ...(await injected(page)) }).toEqual({ payload, path, nodes: 0, ran: null });
         }
       }
@@ -118,12 +106,12 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
       const { context, page, dialogs } = await xssContext(javaScriptEnabled);
       try {
         await register(page);
-        await page.goto(`${hub.base}/keys`);
+        await page.goto(`${console_.hub.base}/keys`);
         await page.fill("#name", "xss playground");
         await page.click("#create-key button[type=submit]");
         await page.waitForSelector("#key-created");
         for (const payload of javaScriptEnabled ? XSS_CORPUS.filter((_, i) => i % 4 === 0) : XSS_CORPUS) {
-          await page.goto(`${hub.base}/playground`);
+          await page.goto(`${console_.hub.base}/playground`);
           await page.fill("#pg-message", payload);
           if (javaScriptEnabled) {
             await page.click("form[data-playground] button[type=submit]");
@@ -134,7 +122,7 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
           expect(await page.textContent("#playground-output")).toContain(payload);
           expect({ payload, ...(await injected(page)) }).toEqual({ payload, nodes: 0, ran: null });
         }
-        await page.goto(`${hub.base}/dashboard`);
+        await page.goto(`${console_.hub.base}/dashboard`);
         expect(await injected(page)).toEqual({ nodes: 0, ran: null });
         expect(dialogs).toEqual([]);
       } finally {

@@ -1,4 +1,5 @@
 // A hub process and Debian's Chromium (driven by playwright-core) for the console's browser suites.
+import { afterAll, beforeAll } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,4 +55,19 @@ export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
       await hub.stop();
     },
   };
+}
+
+/**
+ * Opens a hub and Chromium before a test file's tests and closes them after: the returned object reads the
+ * opened one (its properties are there once beforeAll ran).
+ */
+export function useConsoleBrowser(): ConsoleBrowser {
+  let opened: ConsoleBrowser | null = null;
+  beforeAll(async () => {
+    opened = await openConsoleBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return new Proxy({} as ConsoleBrowser, { get: (_, name) => opened![name as keyof ConsoleBrowser] });
 }

@@ -1,4 +1,5 @@
 // One developer-API hub per setup for the gateway suites: a real HTTP upstream on loopback, a user and a key.
+import { afterAll, beforeAll, describe } from "bun:test";
 import { eq } from "drizzle-orm";
 import { usageRecords, users } from "../db/schema/mod.ts";
 import { type FakeUpstream, startFakeUpstream } from "./fake_upstream.ts";
@@ -59,4 +60,20 @@ export async function openGatewayFixture(setup: GatewaySetup): Promise<GatewayFi
       await upstream.stop();
     },
   };
+}
+
+/** Runs `body` once per setup inside its own describe, with a fixture opened before its tests and closed after. */
+export function describeGatewaySetups(body: (f: GatewayFixture, setup: GatewaySetup) => void): void {
+  for (const setup of GATEWAY_SETUPS) {
+    describe(`developer API with ${setup.name}`, () => {
+      let opened: GatewayFixture | null = null;
+      beforeAll(async () => {
+        opened = await openGatewayFixture(setup);
+      }, 60_000);
+      afterAll(() => opened?.close());
+      // Tests run after beforeAll: by then every property reads the opened fixture.
+      const f = new Proxy({} as GatewayFixture, { get: (_, name) => opened![name as keyof GatewayFixture] });
+      body(f, setup);
+    });
+  }
 }

@@ -1,4 +1,7 @@
 // Steady chat load for fault tests: what was sent, what came back, and which calls were delivered.
+import { inArray } from "drizzle-orm";
+import type { Db } from "../../db/mod.ts";
+import { usageRecords } from "../../db/schema/mod.ts";
 
 export type Send = (path: string, init: { method?: string; token?: string; json?: unknown }) => Promise<Response>;
 
@@ -75,4 +78,19 @@ export async function within(ms: number, what: string, probe: () => Promise<bool
     await Bun.sleep(100);
   }
   throw new Error(`${what} did not happen within ${ms} ms`);
+}
+
+/** The ids among `ids` still without a usage record after waiting up to `ms` for the pipeline to drain (empty: all stored). */
+export async function missingRecords(db: Db, ids: string[], ms: number): Promise<string[]> {
+  let missing = ids;
+  await within(ms, "every delivered call's record in PostgreSQL", async () => {
+    const stored = new Set<string>();
+    for (let i = 0; i < missing.length; i += 5_000) {
+      const rows = await db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, missing.slice(i, i + 5_000)));
+      for (const row of rows) stored.add(row.id);
+    }
+    missing = missing.filter((id) => !stored.has(id));
+    return missing.length === 0;
+  }).catch(() => {});
+  return missing;
 }

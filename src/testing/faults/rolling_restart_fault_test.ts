@@ -1,14 +1,14 @@
 // A rolling restart: three hubs on PostgreSQL + Redis behind Debian's HAProxy, each stopped with SIGTERM and started
 // again in turn under steady load → no client call fails, every hub exits 0, and every delivered call is recorded.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { openPostgres } from "../../db/mod.ts";
-import { usageRecords, users } from "../../db/schema/mod.ts";
+import { users } from "../../db/schema/mod.ts";
 import { freshPostgresUrl, REDIS_URL } from "../databases.ts";
 import { freePort, type Haproxy, startHaproxy } from "../haproxy.ts";
 import { TEST_JWT_SECRET } from "../harness.ts";
 import { call, type HubProcess, spawnHub } from "../process.ts";
-import { startChatLoad, within } from "./load.ts";
+import { missingRecords, startChatLoad, within } from "./load.ts";
 
 const hubs: HubProcess[] = [];
 let proxy: Haproxy | null = null;
@@ -67,13 +67,7 @@ test("three hubs restarted one by one under steady load: zero failed calls, exit
     expect(results.length).toBeGreaterThan(50);
 
     const delivered = results.map((r) => r.requestId!);
-    let missing = delivered;
-    await within(15_000, "every delivered call's record in PostgreSQL", async () => {
-      const rows = await db.db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, missing));
-      const stored = new Set(rows.map((r) => r.id));
-      missing = missing.filter((id) => !stored.has(id));
-      return missing.length === 0;
-    }).catch(() => {});
+    const missing = await missingRecords(db.db, delivered, 15_000);
     expect(missing).toEqual([]);
   } finally {
     await db.close();
