@@ -17,7 +17,16 @@ export interface AdminOverviewProps {
   points: DailyPoint[];
   topUsers: Array<{ user_id: number; email: string; requests: number; tokens: number; cost: number }>;
   topModels: Array<{ model: string; requests: number; tokens: number; cost: number }>;
-  upstreams: Array<{ name: string; source: string; models: number }>;
+  /** By requests this month. */
+  topKeys: Array<{ name: string; key_prefix: string; user_id: number; email: string; requests: number; cost: number }>;
+  upstreams: Array<{ name: string; source: string; models: number; health: AdminUpstreamHealth }>;
+}
+
+/** One upstream's health: its deployments cooling down and its keys out of rotation. */
+export interface AdminUpstreamHealth {
+  deployments: number;
+  cooling: Array<{ upstream_model: string; until: string | null; failures: number }>;
+  keys_out: Array<{ key: string; state: "set_aside" | "resting"; until: string | null }>;
 }
 
 export interface AdminUserRow {
@@ -72,10 +81,13 @@ export interface AdminPlansProps {
 
 export interface AdminCatalogProps {
   ctx: PageContext;
-  upstreams: Array<{ name: string; base_url: string; api_keys_count: number; source: string }>;
-  models: Array<{ id: string; name: string; input_price: number; output_price: number; deployments: Array<{ upstream: string; upstream_model: string }>; source: string }>;
-  errors?: FormErrors & { form_id?: "upstream" | "model" };
+  upstreams: Array<{ name: string; base_url: string; api_keys_count: number; timeout_ms: number; source: string }>;
+  models: Array<{ id: string; name: string; input_price: number; output_price: number; deployments: Array<{ upstream: string; upstream_model: string; priority: number; weight: number }>; source: string }>;
+  /** Which form the errors belong to: "upstream" / "model" (the add forms), "upstream:NAME" / "model:ID" (an edit form). */
+  errors?: FormErrors & { form_id?: string };
   notice?: string;
+  /** The outcome of a model's test call (nothing was saved). */
+  testCall?: { ok: boolean; upstream: string; latency_ms: number; message: string };
 }
 
 export interface AdminAuditProps {

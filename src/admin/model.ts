@@ -72,6 +72,7 @@ export const adminUsageSchema = t.Object({
   month: totals,
   top_users: t.Array(t.Object({ user_id: t.Integer(), email: t.String(), requests: t.Number(), tokens: t.Number(), cost: t.Number() })),
   top_models: t.Array(t.Object({ model: t.String(), requests: t.Number(), tokens: t.Number(), cost: t.Number() })),
+  top_keys_month: t.Array(t.Object({ key_id: t.Integer(), name: t.String(), key_prefix: t.String(), user_id: t.Integer(), email: t.String(), requests: t.Number(), tokens: t.Number(), cost: t.Number() }), { description: "The 10 keys with the most requests this month (UTC)" }),
 }, { $id: "AdminUsage" });
 
 export const auditQuery = t.Object({

@@ -82,7 +82,7 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .get("/usage", ({ query }) => adminUsage(db, parseDays(query.days)), {
       response: { 200: adminUsageSchema },
-      detail: operation({ operationId: "adminGetUsage", summary: "Hub-wide usage: per day, totals, today, this month, top users and models", tag: TAG, access: "account", query: usageQuery, errors: { ...ADMIN_ERRORS, 422: "days is not an integer from 1 to 365" } }),
+      detail: operation({ operationId: "adminGetUsage", summary: "Hub-wide usage: per day, totals, today, this month, top users and models, top keys this month", tag: TAG, access: "account", query: usageQuery, errors: { ...ADMIN_ERRORS, 422: "days is not an integer from 1 to 365" } }),
     })
     .get("/audit", ({ query }) => {
       const q = parsePayload(auditQuery, query);

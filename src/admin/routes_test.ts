@@ -242,11 +242,12 @@ for (const backend of BACKENDS) {
       expect(JSON.stringify(audit.body)).not.toContain(token);
     });
 
-    test("usage: daily with zeros, totals, top users and models", async () => {
+    test("usage: daily with zeros, totals, top users and models, top keys this month", async () => {
       const answer = await json(hub, "/api/v1/admin/usage?days=7", { token: admin.token });
       expect(answer.body.daily).toHaveLength(7);
       expect(answer.body.totals).toHaveProperty("error_rate");
       expect(Array.isArray(answer.body.top_users)).toBe(true);
+      expect(Array.isArray(answer.body.top_keys_month)).toBe(true);
       expect((await json(hub, "/api/v1/admin/usage?days=0", { token: admin.token })).status).toBe(422);
       expect((await json(hub, "/api/v1/admin/audit?from=yesterday", { token: admin.token })).status).toBe(422);
     });

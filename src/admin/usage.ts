@@ -1,7 +1,7 @@
-// Hub-wide usage for operators, read from the daily rollups: per day, totals, top users and models.
+// Hub-wide usage for operators, read from the daily rollups: per day, totals, top users, models and keys.
 import { and, countDistinct, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
-import { usageDaily, users } from "../db/schema/mod.ts";
+import { apiKeys, usageDaily, users } from "../db/schema/mod.ts";
 
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -21,7 +21,7 @@ async function totalsBetween(db: Db, since: string, until: string) {
   return { ...t, active_users: Number(t.active_users), active_keys: Number(t.active_keys), error_rate: t.requests === 0 ? 0 : Math.round((t.errors / t.requests) * 10_000) / 10_000 };
 }
 
-/** The last `days` days (UTC, today included, zeros included), totals, today and this month, top 10 users and models. */
+/** The last `days` days (UTC, today included, zeros included), totals, today and this month, top 10 users and models, top 10 keys this month. */
 export async function adminUsage(db: Db, days: number, now = new Date()) {
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const start = new Date(end.getTime() - (days - 1) * 86_400_000);
@@ -39,6 +39,10 @@ export async function adminUsage(db: Db, days: number, now = new Date()) {
   const topModels = await db.select({ model: usageDaily.model, requests: REQUESTS, tokens: TOKENS, cost: COST })
     .from(usageDaily).where(range).groupBy(usageDaily.model).orderBy(desc(REQUESTS)).limit(10);
   const monthStart = isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const topKeys = await db.select({ key_id: usageDaily.apiKeyId, name: apiKeys.name, key_prefix: apiKeys.keyPrefix, user_id: usageDaily.userId, email: users.email, requests: REQUESTS, tokens: TOKENS, cost: COST })
+    .from(usageDaily).innerJoin(apiKeys, eq(apiKeys.id, usageDaily.apiKeyId)).innerJoin(users, eq(users.id, usageDaily.userId))
+    .where(and(gte(usageDaily.day, monthStart), lte(usageDaily.day, isoDay(end))))
+    .groupBy(usageDaily.apiKeyId, apiKeys.name, apiKeys.keyPrefix, usageDaily.userId, users.email).orderBy(desc(REQUESTS)).limit(10);
   return {
     daily,
     totals: await totalsBetween(db, isoDay(start), isoDay(end)),
@@ -46,5 +50,6 @@ export async function adminUsage(db: Db, days: number, now = new Date()) {
     month: await totalsBetween(db, monthStart, isoDay(end)),
     top_users: topUsers,
     top_models: topModels.map((m) => ({ ...m, model: m.model || "(none)" })),
+    top_keys_month: topKeys,
   };
 }

@@ -65,7 +65,7 @@ export function accountCareRoutes(deps: AccountCareDeps) {
       response: { 200: messageResponse },
       detail: operation({ operationId: "verifyEmail", summary: "Verify the email address with the mailed token", tag: "accounts", access: "public", errors: { ...BODY_ERRORS, 400: "Invalid or expired token, or the body is not JSON" } }),
     })
-    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours, { adminIdleMinutes: config.admin.idleMinutes }))
     .post("/verify-email/resend", async ({ account, set }) => {
       const sent = await resendVerification(db, mail, account.user, throttle);
       if (!sent.ok && sent.code === "already_verified") throw new HttpError("bad_request", "Email already verified");

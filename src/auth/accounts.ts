@@ -19,18 +19,19 @@ function tooMany(what: string, retryAfterSec: number): HttpError {
 
 /**
  * Creates an account, or refuses a taken email (in any case) or an address that made `registrationsPerHour`
- * attempts (that passed validation) in the last hour.
+ * attempts (that passed validation) in the last hour. An email among `adminEmails` (ADMIN_EMAILS) registers an admin.
  */
 export async function registerUser(
   db: Db,
   input: { email: string; password: string; fullName?: string | null; address: string; lang?: string },
-  options: { cost: PasswordCost; throttle: ThrottleStore; registrationsPerHour: number },
+  options: { cost: PasswordCost; throttle: ThrottleStore; registrationsPerHour: number; adminEmails?: readonly string[] },
 ): Promise<{ ok: true; user: User } | RegisterRefusal> {
   const fullName = input.fullName?.trim() || null;
   const gate = await beginRegistration(options.throttle, input.address, options.registrationsPerHour);
   if (!gate.allowed) return { ok: false, code: "too_many_registrations", retryAfterSec: gate.retryAfterSec };
   if (await findUserByEmail(db, input.email)) return { ok: false, code: "email_taken" };
-  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName, lang: input.lang === "en" ? "en" : "zh-CN" });
+  const role = options.adminEmails?.includes(normalizeEmail(input.email)) ? "admin" : "user";
+  const user = await createUser(db, { email: input.email, passwordHash: await hashPassword(input.password, options.cost), fullName, lang: input.lang === "en" ? "en" : "zh-CN", role });
   return user ? { ok: true, user } : { ok: false, code: "email_taken" };
 }
 

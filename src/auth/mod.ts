@@ -6,6 +6,7 @@ export type { AccountCareDeps } from "./account_routes.ts";
 export type { PasswordCost } from "./passwords.ts";
 export { accountAuth, accountFromClaims, presentedToken, SESSION_COOKIE, tokenPlugin } from "./session_plugin.ts";
 export type { Account } from "./session_plugin.ts";
+export { touchAdminSession } from "./admin_idle.ts";
 export { authenticate, registerUser, userView } from "./accounts.ts";
 export type { RegisterRefusal } from "./accounts.ts";
 export { changePasswordBody, deleteAccountBody, forgotBody, registerBody, resetBody, userSchema } from "./model.ts";

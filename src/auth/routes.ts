@@ -21,6 +21,8 @@ export interface AuthDeps {
     readonly passwordCost: PasswordCost;
     readonly registrationsPerHourPerAddress: number;
     readonly notifications: { readonly publicUrl: string };
+    /** ADMIN_EMAILS: these accounts are admins from their registration on; an admin session idle ADMIN_IDLE_MINUTES ends. */
+    readonly admin: { readonly emails: readonly string[]; readonly idleMinutes: number };
   };
   /** Queues account mails (verification, reset) in the outbox. */
   mailer: Mailer;
@@ -61,7 +63,7 @@ export function authRoutes(deps: AuthDeps) {
     .post("/register", async ({ body, jwt, set, request, server }) => {
       const address = deps.clientAddress(request, server);
       const input = { email: body.email, password: body.password, fullName: body.full_name, address, lang: mailLang(request.headers.get("accept-language") ?? undefined) };
-      const registered = await registerUser(db, input, { cost: config.passwordCost, throttle, registrationsPerHour: config.registrationsPerHourPerAddress });
+      const registered = await registerUser(db, input, { cost: config.passwordCost, throttle, registrationsPerHour: config.registrationsPerHourPerAddress, adminEmails: config.admin.emails });
       if (!registered.ok) throw registerRefusal(registered);
       await sendVerificationMail(db, { mailer: deps.mailer, publicUrl: config.notifications.publicUrl }, registered.user);
       const session = await createSession(db, registered.user.id, config.sessionTtlHours, deviceOf(request, address));
@@ -82,7 +84,7 @@ export function authRoutes(deps: AuthDeps) {
       response: { 200: authResponse },
       detail: operation({ operationId: "login", summary: "Log in", tag: "accounts", access: "public", errors: { ...BODY_ERRORS, 401: "Incorrect email or password", 403: "Account is disabled", 429: "Too many failed login attempts" } }),
     })
-    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours, { adminIdleMinutes: config.admin.idleMinutes }))
     .get("/me", ({ account }) => userView(limits, account.user), {
       response: { 200: userSchema },
       detail: operation({ operationId: "getCurrentUser", summary: "The signed-in user, with this month's quota use", tag: "accounts", access: "account", errors: ACCOUNT_ERRORS }),

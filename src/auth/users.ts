@@ -23,14 +23,15 @@ export async function findUserById(db: Db, id: number): Promise<User | null> {
   return rows[0] ?? null;
 }
 
-/** Creates a free-plan user with its first subscription; returns null if the email is taken. */
-export async function createUser(db: Db, input: { email: string; passwordHash: string; fullName: string | null; lang?: string }): Promise<User | null> {
+/** Creates a free-plan user (an admin when `role` says so) with its first subscription; returns null if the email is taken. */
+export async function createUser(db: Db, input: { email: string; passwordHash: string; fullName: string | null; lang?: string; role?: "user" | "admin" }): Promise<User | null> {
   return await db.transaction(async (tx) => {
     const rows = await tx.insert(users).values({
       email: normalizeEmail(input.email),
       passwordHash: input.passwordHash,
       fullName: input.fullName,
       lang: input.lang ?? "zh-CN",
+      role: input.role ?? "user",
       plan: "free",
       monthlyQuota: PLANS.free.monthlyQuota,
     }).onConflictDoNothing({ target: users.email }).returning();

@@ -67,6 +67,7 @@ export function accountPages(deps: ConsoleDeps) {
           cost: config.passwordCost,
           throttle,
           registrationsPerHour: config.registrationsPerHourPerAddress,
+          adminEmails: config.admin.emails,
         });
         if (!registered.ok) throw registerRefusal(registered);
         await sendVerificationMail(db, { mailer: deps.mailer, publicUrl: config.notifications.publicUrl }, registered.user);

@@ -1,35 +1,38 @@
-// Console pages for operators' upstreams and models: list (config entries read-only), add, delete.
+// Console pages for operators' upstreams and models: list (config entries read-only), add, edit, delete.
 import { Elysia } from "elysia";
-import { type AdminDeps, catalogAction, catalogRefusal } from "../admin/mod.ts";
-import { createModelBody, createUpstreamBody } from "../catalog/mod.ts";
+import { type AdminDeps, catalogAction, catalogRefusal, type TestCallResult, testModelCall } from "../admin/mod.ts";
+import { createModelBody, createUpstreamBody, patchModelBody, patchUpstreamBody } from "../catalog/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
-import { AdminCatalogPage } from "../../views/pages/admin/settings.tsx";
+import { AdminCatalogPage } from "../../views/pages/admin/catalog.tsx";
 import type { FormErrors, PageContext } from "../../views/types.ts";
 import { consoleActor, formValues, numberField, requireAdmin } from "./admin_guard.ts";
+import { localizeFieldErrors, parseDeploymentLines } from "./admin_catalog_forms.ts";
 import { formErrors } from "./forms.ts";
 import { redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession } from "./session.ts";
 
+type FormContext = { page: PageContext; htmx: boolean; set: { status?: number | string }; html(v: JSX.Element): unknown };
+
 /** The upstreams and models page. */
 export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
-  const { database: { db }, catalog } = deps;
-  const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: "upstream" | "model" }; notice?: string } = {}) =>
+  const { catalog } = deps;
+  const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: string }; notice?: string; testCall?: TestCallResult } = {}) =>
     AdminCatalogPage({ ctx, upstreams: catalog.listUpstreams(), models: catalog.listModels(), ...extra });
   /** Runs a catalog change from a form: back to the page when done, else the page with the error next to its field. */
-  const submit = async (c: { page: PageContext; htmx: boolean; set: { status?: number | string }; html(v: JSX.Element): unknown }, formId: "upstream" | "model" | undefined, values: Record<string, string>, run: () => Promise<{ ok: true } | Parameters<typeof catalogRefusal>[0]>) => {
+  const submit = async (c: FormContext, formId: string | undefined, values: Record<string, string>, run: () => Promise<{ ok: true } | Parameters<typeof catalogRefusal>[0]>) => {
     try {
       const result = await run();
       if (!result.ok) throw catalogRefusal(result);
       return redirectTo("/admin/catalog?saved=1", c.htmx);
     } catch (error) {
       c.set.status = error instanceof HttpError ? error.status : 400;
-      return c.html(page(c.page, { errors: { ...formErrors(error, values), form_id: formId } }));
+      return c.html(page(c.page, { errors: { ...localizeFieldErrors(c.page, formErrors(error, values), formId), form_id: formId } }));
     }
   };
 
   return new Elysia()
     .use(consoleSession(deps))
-    .onBeforeHandle(requireAdmin(db, deps.config.admin.idleMinutes))
+    .onBeforeHandle(requireAdmin())
     .get("/admin/catalog", ({ page: ctx, query, html }) => html(page(ctx, { notice: query.saved ? ctx.t("admin.saved") : undefined })))
     .post("/admin/upstreams", (c) => {
       const values = formValues(c.body, ["name", "base_url", "api_key"]);
@@ -38,22 +41,56 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
         return await catalogAction(deps, consoleActor(c.user!), "upstream.create", `upstream:${input.name}`, (cat) => cat.createUpstream(input));
       });
     })
+    .post("/admin/upstreams/edit", (c) => {
+      const values = formValues(c.body, ["name", "base_url", "timeout_ms", "api_keys"]);
+      // Keys are write-only: never sent back into the form, and an empty field keeps the stored ones.
+      const keys = values.api_keys.split(/\r?\n/).map((k) => k.trim()).filter(Boolean);
+      return submit(c, `upstream:${values.name}`, { base_url: values.base_url, timeout_ms: values.timeout_ms }, async () => {
+        const input = parsePayload(patchUpstreamBody, { base_url: values.base_url, ...(values.timeout_ms ? { timeout_ms: numberField(values.timeout_ms) } : {}), ...(keys.length ? { api_keys: keys } : {}) });
+        return await catalogAction(deps, consoleActor(c.user!), "upstream.update", `upstream:${values.name}`, (cat) => cat.updateUpstream(values.name, input));
+      });
+    })
     .post("/admin/upstreams/delete", (c) => {
       const { name } = formValues(c.body, ["name"]);
       return submit(c, undefined, {}, () => catalogAction(deps, consoleActor(c.user!), "upstream.delete", `upstream:${name}`, (cat) => cat.deleteUpstream(name)));
     })
-    .post("/admin/models", (c) => {
-      const values = formValues(c.body, ["id", "name", "upstream", "upstream_model", "input_price", "output_price"]);
-      return submit(c, "model", values, async () => {
-        const input = parsePayload(createModelBody, {
-          id: values.id,
-          upstream: values.upstream,
+    .post("/admin/models", async (c) => {
+      const values = formValues(c.body, ["id", "name", "upstream", "upstream_model", "input_price", "output_price", "intent"]);
+      const { intent, ...shown } = values;
+      const parse = () => parsePayload(createModelBody, {
+        id: values.id,
+        upstream: values.upstream,
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.upstream_model ? { upstream_model: values.upstream_model } : {}),
+        input_price: numberField(values.input_price) ?? 0,
+        output_price: numberField(values.output_price) ?? 0,
+      });
+      if (intent === "test") {
+        // A test call saves nothing: the form comes back filled in, with the upstream's answer above it.
+        let input: ReturnType<typeof parse>;
+        try {
+          input = parse();
+        } catch (error) {
+          return await submit(c, "model", shown, () => Promise.reject(error));
+        }
+        const testCall = await testModelCall(catalog.upstreams(), { upstream: input.upstream!, upstreamModel: input.upstream_model ?? input.id });
+        return c.html(page(c.page, { errors: { values: shown, form_id: "model" }, testCall }));
+      }
+      return submit(c, "model", shown, async () => {
+        const input = parse();
+        return await catalogAction(deps, consoleActor(c.user!), "model.create", `model:${input.id}`, (cat) => cat.createModel(input));
+      });
+    })
+    .post("/admin/models/edit", (c) => {
+      const values = formValues(c.body, ["id", "name", "input_price", "output_price", "deployments"]);
+      return submit(c, `model:${values.id}`, values, async () => {
+        const input = parsePayload(patchModelBody, {
           ...(values.name ? { name: values.name } : {}),
-          ...(values.upstream_model ? { upstream_model: values.upstream_model } : {}),
           input_price: numberField(values.input_price) ?? 0,
           output_price: numberField(values.output_price) ?? 0,
+          ...(values.deployments ? { deployments: parseDeploymentLines(values.deployments) } : {}),
         });
-        return await catalogAction(deps, consoleActor(c.user!), "model.create", `model:${input.id}`, (cat) => cat.createModel(input));
+        return await catalogAction(deps, consoleActor(c.user!), "model.update", `model:${values.id}`, (cat) => cat.updateModel(values.id, input));
       });
     })
     .post("/admin/models/delete", (c) => {

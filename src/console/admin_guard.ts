@@ -1,7 +1,6 @@
-// Admin pages exist only for admins: everyone else gets the 404 any unknown path gets; idle admin sessions log in again.
-import { type Actor, isAdmin, touchAdminSession } from "../admin/mod.ts";
+// Admin pages exist only for admins: everyone else gets the 404 any unknown path gets; an ended (idle) session logs in again.
+import { type Actor, isAdmin } from "../admin/mod.ts";
 import type { User } from "../auth/mod.ts";
-import type { Db } from "../db/mod.ts";
 import { ErrorPage } from "../../views/partials/alert.tsx";
 import type { PageContext } from "../../views/types.ts";
 import { redirectTo } from "./render.ts";
@@ -9,6 +8,7 @@ import { redirectTo } from "./render.ts";
 interface GuardContext {
   user: User | null;
   sessionId: string | null;
+  sessionEnded: boolean;
   page: PageContext;
   htmx: boolean;
   request: Request;
@@ -16,14 +16,14 @@ interface GuardContext {
   html(value: JSX.Element): unknown;
 }
 
-/** An onBeforeHandle hook for admin pages. */
-export function requireAdmin(db: Db, idleMinutes: number) {
-  return async (c: GuardContext) => {
+/** An onBeforeHandle hook for admin pages (the console session already ended an idle admin session). */
+export function requireAdmin() {
+  return (c: GuardContext) => {
+    if (c.sessionEnded) return redirectTo("/login", c.htmx);
     if (!c.user || !c.sessionId || !isAdmin(c.user)) {
       c.set.status = 404;
       return c.html(ErrorPage({ status: 404, message: `No route for ${c.request.method} ${c.page.path}`, lang: c.page.lang }));
     }
-    if (await touchAdminSession(db, c.sessionId, idleMinutes) === "expired") return redirectTo(`/login`, c.htmx);
   };
 }
 

@@ -1,6 +1,6 @@
 // Console pages for operators: /admin overview, users (search, a user's page with every action), plans, audit log.
 import { Elysia } from "elysia";
-import { adminUsage, type AdminDeps, listAudit, patchPlanAction, patchUserAction, planPatch, planView, resetLinkAction, searchUsers, userDetail, userPatch, type UserPatch } from "../admin/mod.ts";
+import { adminUsage, type AdminDeps, upstreamHealthByName, listAudit, patchPlanAction, patchUserAction, planPatch, planView, resetLinkAction, searchUsers, userDetail, userPatch, type UserPatch } from "../admin/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
 import { isPlanName, PLAN_NAMES, PLANS, planOf } from "../plans/mod.ts";
 import { AdminOverviewPage } from "../../views/pages/admin/overview.tsx";
@@ -30,10 +30,11 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
 
   return new Elysia()
     .use(consoleSession(deps))
-    .onBeforeHandle(requireAdmin(db, deps.config.admin.idleMinutes))
+    .onBeforeHandle(requireAdmin())
     .get("/admin", async ({ page, html }) => {
       const usage = await adminUsage(db, 30);
       const models = catalog.listModels();
+      const health = upstreamHealthByName(await deps.router.status(catalog.models()));
       return html(AdminOverviewPage({
         ctx: page,
         today: usage.today,
@@ -41,7 +42,8 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         points: usage.daily.map((d) => ({ date: d.date, requests: d.requests, cost: d.cost })),
         topUsers: usage.top_users,
         topModels: usage.top_models,
-        upstreams: catalog.listUpstreams().map((u) => ({ name: u.name, source: u.source, models: models.filter((m) => m.deployments.some((d) => d.upstream === u.name)).length })),
+        topKeys: usage.top_keys_month,
+        upstreams: catalog.listUpstreams().map((u) => ({ name: u.name, source: u.source, models: models.filter((m) => m.deployments.some((d) => d.upstream === u.name)).length, health: health.get(u.name) ?? { deployments: 0, cooling: [], keys_out: [] } })),
       }));
     })
     .get("/admin/users", async ({ page, query, html }) => {

@@ -46,16 +46,19 @@ export function consoleSession(deps: ConsoleDeps) {
       }
       let user: User | null = null;
       let sessionId: string | null = null;
+      // True when the cookie's session just ended (an idle admin's, a revoked one): pages send the visitor to log in.
+      let sessionEnded = false;
       const token = cookie[SESSION_COOKIE]?.value as string | undefined;
       if (token) {
         try {
-          const account = await accountFromClaims(db, await jwt.verify(token));
+          const account = await accountFromClaims(db, await jwt.verify(token), { adminIdleMinutes: config.admin.idleMinutes });
           user = account.user;
           sessionId = account.sessionId;
         } catch (error) {
           // An outage is not a bad session: keep the cookie and let the error handler answer 503.
           if (isDatabaseUnavailable(error)) throw error;
           cookie[SESSION_COOKIE]!.remove();
+          sessionEnded = true;
         }
       }
       const csrf = csrfToken(config.jwtSecret, { sessionId, preSession });
@@ -66,7 +69,7 @@ export function consoleSession(deps: ConsoleDeps) {
         path: requestPath(request),
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan, admin: user.role === "admin" } : null,
       };
-      return { page, user, sessionId, htmx: isHtmx(headers), csrf };
+      return { page, user, sessionId, sessionEnded, htmx: isHtmx(headers), csrf };
     })
     // Every state-changing console request comes from the hub's own pages and carries its session's CSRF token.
     .onBeforeHandle({ as: "scoped" }, ({ request, body, csrf, page, htmx, html, set }) => {

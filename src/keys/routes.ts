@@ -9,7 +9,7 @@ import { createApiKey, type CreateKeyRefusal, keyView, listApiKeys, revokeApiKey
 /** What the API keys routes need. */
 export interface KeysDeps {
   database: Pick<Database, "db">;
-  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly notifications: { readonly requireEmailVerification: boolean } };
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly admin: { readonly idleMinutes: number }; readonly notifications: { readonly requireEmailVerification: boolean } };
   /** Tells every instance's key cache that a key was revoked. */
   onKeyRevoked(keyHash: string): void;
 }
@@ -34,7 +34,7 @@ export function keyRefusal(refusal: CreateKeyRefusal | { code: "not_found" }): H
 export function keysRoutes(deps: KeysDeps) {
   const { database: { db }, config } = deps;
   return new Elysia({ prefix: "/api/v1/developer/api-keys" })
-    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours, { adminIdleMinutes: config.admin.idleMinutes }))
     .post("/", async ({ account, body, set }) => {
       const created = await createApiKey(db, account.user.id, {
         name: body.name,

@@ -10,7 +10,7 @@ import { currentUsage, usageHistory } from "./stats.ts";
 /** What the usage routes need. */
 export interface UsageDeps {
   database: Pick<Database, "db">;
-  config: { readonly jwtSecret: string; readonly sessionTtlHours: number };
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly admin: { readonly idleMinutes: number } };
   limits: QuotaCounter;
 }
 
@@ -18,7 +18,7 @@ export interface UsageDeps {
 export function usageRoutes(deps: UsageDeps) {
   const { database: { db }, config, limits } = deps;
   return new Elysia({ prefix: "/api/v1/developer/usage" })
-    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours, { adminIdleMinutes: config.admin.idleMinutes }))
     .get("/current", ({ account }) => currentUsage(limits, account.user), {
       response: { 200: currentUsageSchema },
       detail: operation({ operationId: "getCurrentUsage", summary: "This month's quota use", tag: "usage", access: "account", errors: ACCOUNT_ERRORS }),

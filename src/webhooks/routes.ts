@@ -10,7 +10,7 @@ import { createWebhook, deleteWebhook, deliveryView, findWebhook, listDeliveries
 /** What the webhooks routes need. */
 export interface WebhooksDeps {
   database: Pick<Database, "db">;
-  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly notifications: { readonly webhookAllowPrivate: boolean } };
+  config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly admin: { readonly idleMinutes: number }; readonly notifications: { readonly webhookAllowPrivate: boolean } };
   /** Wakes this instance's delivery loop (a test event goes out at once). */
   wakeWebhooks(): void;
 }
@@ -37,7 +37,7 @@ export function webhooksRoutes(deps: WebhooksDeps) {
   const { database: { db }, config } = deps;
   const errors404 = { ...ACCOUNT_ERRORS, 404: "Webhook not found (also for another user's)" };
   return new Elysia({ prefix: "/api/v1/developer/webhooks" })
-    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours))
+    .use(accountAuth(db, config.jwtSecret, config.sessionTtlHours, { adminIdleMinutes: config.admin.idleMinutes }))
     .post("/", async ({ account, body, set }) => {
       const hook = await registerWebhook(deps, account.user.id, body);
       set.status = 201;

@@ -1,6 +1,6 @@
-// /admin: today and this month, a 30-day chart, top users and models, the upstreams.
+// /admin: today and this month, a 30-day chart, top users, models and keys, the upstreams and their health.
 import { UsageChart } from "../../partials/usage_chart.tsx";
-import type { AdminOverviewProps, AdminTotals } from "../../types_admin.ts";
+import type { AdminOverviewProps, AdminTotals, AdminUpstreamHealth } from "../../types_admin.ts";
 import type { PageContext } from "../../types.ts";
 import { AdminLayout } from "./layout.tsx";
 
@@ -22,6 +22,20 @@ function Totals(props: { ctx: PageContext; label: string; totals: AdminTotals })
       </div>
     </section>
   );
+}
+
+const at = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 19)} UTC` : "—");
+
+/** An upstream's health: healthy, its upstream models cooling down until when, its keys set aside or resting. */
+function HealthCell(props: { ctx: PageContext; health: AdminUpstreamHealth }): JSX.Element {
+  const { ctx, health } = props;
+  if (health.deployments === 0) return <td class="muted" safe>{ctx.t("admin.health.none")}</td>;
+  const lines = [
+    ...health.cooling.map((c) => ({ cls: "warn", text: ctx.t("admin.health.cooling", { model: c.upstream_model, until: at(c.until) }) })),
+    ...health.keys_out.map((k) => ({ cls: "warn", text: k.state === "set_aside" ? ctx.t("admin.health.setAside", { key: k.key }) : ctx.t("admin.health.resting", { key: k.key, until: at(k.until) }) })),
+  ];
+  if (lines.length === 0) return <td><span class="badge ok" safe>{ctx.t("admin.health.healthy")}</span></td>;
+  return <td>{lines.map((l) => <div><span class={`badge ${l.cls}`} safe>{l.text}</span></div>)}</td>;
 }
 
 export function AdminOverviewPage(props: AdminOverviewProps): JSX.Element {
@@ -48,12 +62,24 @@ export function AdminOverviewPage(props: AdminOverviewProps): JSX.Element {
             <tbody>{props.topModels.map((m) => <tr><td class="name mono" safe>{m.model}</td><td class="num" safe>{m.requests.toLocaleString("en-US")}</td><td class="num" safe>{m.cost.toFixed(4)}</td></tr>)}</tbody>
           </table></div>
         </section>
+        <section class="card">
+          <h2 safe>{ctx.t("admin.topKeys")}</h2>
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col" safe>{ctx.t("admin.key")}</th><th scope="col" class="num" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num">USD</th></tr></thead>
+            <tbody>{props.topKeys.map((k) => (
+              <tr>
+                <td class="name"><span safe>{k.name}</span> <span class="mono small" safe>{`${k.key_prefix}…`}</span><div class="small"><a href={`/admin/users/${k.user_id}`} safe>{k.email}</a></div></td>
+                <td class="num" safe>{k.requests.toLocaleString("en-US")}</td><td class="num" safe>{k.cost.toFixed(4)}</td>
+              </tr>
+            ))}</tbody>
+          </table></div>
+        </section>
       </div>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.upstreams")}</h2>
         <div class="table-wrap"><table>
-          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.name")}</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col" class="num" safe>{ctx.t("admin.models")}</th></tr></thead>
-          <tbody>{props.upstreams.map((u) => <tr><td class="name mono" safe>{u.name}</td><td safe>{ctx.t(u.source === "config" ? "admin.catalog.source.config" : "admin.catalog.source.database")}</td><td class="num" safe>{String(u.models)}</td></tr>)}</tbody>
+          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.name")}</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col" class="num" safe>{ctx.t("admin.models")}</th><th scope="col" safe>{ctx.t("admin.health")}</th></tr></thead>
+          <tbody>{props.upstreams.map((u) => <tr><td class="name mono" safe>{u.name}</td><td safe>{ctx.t(u.source === "config" ? "admin.catalog.source.config" : "admin.catalog.source.database")}</td><td class="num" safe>{String(u.models)}</td><HealthCell ctx={ctx} health={u.health} /></tr>)}</tbody>
         </table></div>
       </section>
     </AdminLayout>
