@@ -6,7 +6,7 @@ import { json } from "../testing/admin.ts";
 import { changeUser } from "./users.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
-import { Visitor } from "../testing/visitor.ts";
+import { Visitor } from "../testing/console_visitor.ts";
 
 const tag = Date.now().toString(36);
 
