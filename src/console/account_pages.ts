@@ -31,7 +31,7 @@ export function accountPages(deps: ConsoleDeps) {
       c.cookie[SESSION_COOKIE]!.set({ value: await c.jwt.sign({ sub: String(user.id), sid: session.id }), ...cookieOptions(config), sameSite: "lax", maxAge: config.sessionTtlHours * 3600 });
       return redirectTo("/dashboard", c.htmx);
     } catch (error) {
-      const errors = formErrors(error, values);
+      const errors = formErrors(error, values, { t: c.page.t });
       c.set.status = error instanceof HttpError ? error.status : 400;
       if (error instanceof HttpError) Object.assign(c.set.headers, error.headers);
       return c.html(c.htmx ? AuthForm({ ctx: c.page, mode, errors }) : AuthPage({ ctx: c.page, mode, errors }));

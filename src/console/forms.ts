@@ -2,6 +2,8 @@
 import { HttpError } from "../http/mod.ts";
 import { type ApiKey, isExpired } from "../keys/mod.ts";
 import type { FormErrors, KeyRow } from "../../views/types.ts";
+import { errorText } from "./error_text.ts";
+import type { Translate } from "./i18n.ts";
 
 /** A key as the keys table shows it. */
 export function keyRow(key: ApiKey): KeyRow {
@@ -18,9 +20,13 @@ export function keyRow(key: ApiKey): KeyRow {
   };
 }
 
-/** Form errors from a refusal: a field's message next to it, anything else above the form. */
-export function formErrors(error: unknown, values: Record<string, string>): FormErrors {
+/**
+ * Form errors from a refusal: a field's message next to it, anything else above the form; with `t`, in the
+ * page's language (error_text.ts), else the error's own message.
+ */
+export function formErrors(error: unknown, values: Record<string, string>, options: { t?: Translate } = {}): FormErrors {
   if (!(error instanceof HttpError)) throw error;
   const field = error.param?.split(/[.[]/)[0];
-  return field && error.code === "validation" ? { fields: { [field]: error.message }, values } : { form: error.message, values };
+  const message = options.t ? errorText(options.t, error) : error.message;
+  return field && error.code === "validation" ? { fields: { [field]: message }, values } : { form: message, values };
 }

@@ -38,7 +38,7 @@ export function keyPages(deps: ConsoleDeps) {
         if (!made.ok) throw keyRefusal(made);
         created = { secret: made.secret, name: made.key.name };
       } catch (error) {
-        errors = formErrors(error, values);
+        errors = formErrors(error, values, { t: page.t });
       }
       const keys = (await listApiKeys(db, user!.id)).map(keyRow);
       const props = { ctx: page, keys, maxRate: rateLimitCeiling(user!), errors, created };
@@ -51,7 +51,7 @@ export function keyPages(deps: ConsoleDeps) {
       const key = keys.find((k) => k.id === id);
       if (!key) {
         set.status = 404;
-        return html(Alert({ message: "API key not found" }));
+        return html(Alert({ message: page.t("error.keyNotFound") }));
       }
       const confirmed = htmx || (body as Record<string, string>).confirm === "yes";
       if (!confirmed) return html(ConfirmRevokePage({ ctx: page, item: keyRow(key) }));

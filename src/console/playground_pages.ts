@@ -8,6 +8,7 @@ import { isExpired, listApiKeys, verifyOwnedKey } from "../keys/mod.ts";
 import { PlaygroundPage } from "../../views/pages/playground.tsx";
 import { ReferencePage } from "../../views/pages/reference.tsx";
 import type { PageContext } from "../../views/types.ts";
+import { errorText } from "./error_text.ts";
 import { type ConsoleDeps, consoleSession, requireUser } from "./session.ts";
 
 interface Selected {
@@ -51,15 +52,15 @@ export function playgroundPages(deps: ConsoleDeps) {
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         set.status = error.status;
-        return html(PlaygroundPage({ ...(await playgroundProps(page, user!, selected)), errors: { form: error.message } }));
+        return html(PlaygroundPage({ ...(await playgroundProps(page, user!, selected)), errors: { form: errorText(page.t, error) } }));
       }
     })
-    .post("/playground/stream", async ({ user, body, request }) => {
+    .post("/playground/stream", async ({ page, user, body, request }) => {
       try {
         return await playgroundCall(user!, selectedOf(body), true, request.signal);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        return new Response(error.message, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+        return new Response(errorText(page.t, error), { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
       }
     })
     .get("/reference", ({ page, request, html }) => {

@@ -43,7 +43,7 @@ export function recoveryPages(deps: AccountConsoleDeps) {
         const errors = { form: page.t("forgot.tooMany", { seconds: started.retryAfterSec }), values };
         return html(htmx ? ForgotBlock({ ctx: page, errors }) : ForgotPage({ ctx: page, errors }));
       } catch (error) {
-        const errors = formErrors(error, values);
+        const errors = formErrors(error, values, { t: page.t });
         set.status = 422;
         return html(htmx ? ForgotBlock({ ctx: page, errors }) : ForgotPage({ ctx: page, errors }));
       }

@@ -30,7 +30,7 @@ export function webhookPages(deps: AccountConsoleDeps) {
         const hook = await registerWebhook(deps, user!.id, input);
         created = { url: hook.url, secret: hook.secret };
       } catch (error) {
-        errors = formErrors(error, values);
+        errors = formErrors(error, values, { t: page.t });
         set.status = 422;
       }
       // The secret cannot travel through a redirect: both answers render it, this once.

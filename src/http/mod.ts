@@ -5,6 +5,7 @@ export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
 export { httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS } from "./plugins.ts";
 export { plainHost, requestPath } from "./request_path.ts";
+export { CONTROL_CHARACTER_PROBLEM } from "./text.ts";
 export { parsePayload, validationError } from "./validate.ts";
 export type { SchemaIssue } from "./validate.ts";
 export { ACCOUNT_ERRORS, operation, SECURITY_SCHEMES } from "./operation.ts";
