@@ -11,7 +11,9 @@
     var text = source.value !== undefined ? source.value : source.textContent;
     var done = function () {
       var status = document.getElementById(button.getAttribute("data-copy-status"));
-      if (status) status.textContent = button.getAttribute("data-copied") || "Copied";
+      // The page says it in its own words (data-copied); else in the language of <html lang>.
+      var zh = (document.documentElement.lang || "").toLowerCase().indexOf("zh") === 0;
+      if (status) status.textContent = button.getAttribute("data-copied") || (zh ? "已复制到剪贴板" : "Copied");
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () {
