@@ -77,7 +77,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         if (!changed.ok) throw new HttpError(changed.code === "not_found" ? "not_found" : "conflict", changed.message);
         return redirectTo(`/admin/users/${id}?saved=1`, htmx);
       } catch (error) {
-        const errors = formErrors(error, values);
+        const errors = formErrors(error, values, { t: page.t });
         set.status = error instanceof HttpError ? error.status : 400;
         const shown = await showUser(page, id, { errors });
         return html(shown ?? AdminUsersPage({ ctx: page, filter: { q: "", plan: "", status: "", role: "" }, users: [], nextHref: null }));
@@ -93,7 +93,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         return redirectTo("/admin/plans?saved=1", htmx);
       } catch (error) {
         set.status = error instanceof HttpError ? error.status : 400;
-        return html(AdminPlansPage({ ctx: page, plans: PLAN_NAMES.map((n) => planView(PLANS[n])), errors: { ...formErrors(error, values), plan: params.name } }));
+        return html(AdminPlansPage({ ctx: page, plans: PLAN_NAMES.map((n) => planView(PLANS[n])), errors: { ...formErrors(error, values, { t: page.t }), plan: params.name } }));
       }
     })
     .get("/admin/audit", async ({ page, query, html }) => {

@@ -62,7 +62,7 @@ for (const backend of BACKENDS) {
       expect(((await (await hub.request("/api/v1/auth/me", { token: target.token })).json()) as { plan: string }).plan).toBe("pro");
       response = await admin.post(`/admin/users/${target.user.id}/limits`, { plan: "pro", monthly_quota: "-3", rate_limit_ceiling: "" });
       expect(response.status).toBe(422);
-      expect(await response.text()).toContain("monthly_quota");
+      expect(await response.text()).toContain("The monthly quota must be a whole number of requests from 0 to 2,000,000,000.");
       expect((await admin.post(`/admin/users/${target.user.id}/status`, { is_active: "false" })).status).toBe(303);
       expect((await hub.request("/api/v1/auth/me", { token: target.token })).status).toBe(403);
       expect((await admin.post(`/admin/users/${target.user.id}/status`, { is_active: "true" })).status).toBe(303);

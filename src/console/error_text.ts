@@ -15,6 +15,12 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   expires_in_days: "error.expiresInDays",
   message: "error.message",
   model: "error.model",
+  // The admin console's user and plan forms.
+  monthly_quota: "error.monthlyQuota",
+  rate_limit_ceiling: "error.rateLimitCeilingAdmin",
+  price: "error.planPrice",
+  max_keys: "error.maxKeys",
+  default_rate_limit: "error.defaultRateLimit",
 };
 
 /** The first whole number after `pattern` in `text` (the refusal's limit or wait), or null. */
@@ -36,6 +42,8 @@ function refusalText(t: Translate, error: HttpError): string | null {
       if (text === "Email not verified") return t("error.emailNotVerified");
       if (text.startsWith("Maximum number of API keys")) return t("error.keyLimit", { max: numberAfter(text, /\((\d+)\)/) ?? "" });
       return null;
+    case "conflict":
+      return text.startsWith("Cannot demote or disable the last admin") ? t("error.lastAdmin") : null;
     case "bad_request":
       return text === "Email already registered" ? t("error.emailTaken") : null;
     case "not_found":

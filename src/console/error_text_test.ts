@@ -44,6 +44,8 @@ describe("errorText()", () => {
     expect(errorText(t, new HttpError("forbidden", "Maximum number of API keys (5) reached for your plan"))).toContain("最多可创建 5 个");
     expect(errorText(t, new HttpError("rate_limited", "Too many failed login attempts. Try again in 42 seconds."))).toContain("42 秒");
     expect(errorText(t, new HttpError("validation", "Invalid field 'name': must not contain control characters (such as NUL)", { param: "name" }))).toBe("不能包含控制字符（例如 NUL）。");
+    expect(errorText(t, new HttpError("conflict", "Cannot demote or disable the last admin: promote another admin first"))).toContain("最后一位管理员");
+    expect(errorText(t, new HttpError("insufficient_quota", "Quota exceeded. Used 10/10 requests this month."))).toContain("已用 10 / 10 次请求");
     expect(errorText(t, new HttpError("conflict", "Something new"))).toBe("Something new");
   });
 });

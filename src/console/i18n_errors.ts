@@ -28,6 +28,12 @@ export const ERRORS_ZH = {
   "error.upstreamFailed": "上游模型服务出错，请稍后重试。",
   "error.upstreamTimeout": "上游模型服务未能及时响应，请稍后重试。",
   "error.unavailable": "服务暂时不可用，请稍后重试。",
+  "error.monthlyQuota": "月配额需为 0 到 2,000,000,000 之间的整数（次请求）。",
+  "error.rateLimitCeilingAdmin": "速率上限需为 1 到 100,000,000 之间的整数（次/分钟），留空则使用套餐默认值。",
+  "error.planPrice": "价格需为 0 到 1,000,000 之间的数字（美元/月）。",
+  "error.maxKeys": "密钥数上限需为 1 到 1,000 之间的整数。",
+  "error.defaultRateLimit": "默认速率限制需为 1 到 100,000,000 之间的整数（次/分钟）。",
+  "error.lastAdmin": "不能降级或停用最后一位管理员：请先将其他用户设为管理员。",
 } as const;
 
 export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
@@ -57,4 +63,10 @@ export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
   "error.upstreamFailed": "The upstream model service failed. Try again shortly.",
   "error.upstreamTimeout": "The upstream model service did not answer in time. Try again shortly.",
   "error.unavailable": "The service is unavailable for a moment. Try again shortly.",
+  "error.monthlyQuota": "The monthly quota must be a whole number of requests from 0 to 2,000,000,000.",
+  "error.rateLimitCeilingAdmin": "The rate limit ceiling must be a whole number from 1 to 100,000,000 requests per minute; leave it blank for the plan's default.",
+  "error.planPrice": "The price must be a number from 0 to 1,000,000 (USD per month).",
+  "error.maxKeys": "The key limit must be a whole number from 1 to 1,000.",
+  "error.defaultRateLimit": "The default rate limit must be a whole number from 1 to 100,000,000 requests per minute.",
+  "error.lastAdmin": "The last admin cannot be demoted or disabled: make another user an admin first.",
 };
