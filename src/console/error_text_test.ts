@@ -121,6 +121,10 @@ describe(`console form errors on ${BACKENDS[0]}`, () => {
       const answer = await visitor.post("/playground", { key_id: keyId!, model: "no-such-model", message: "hello" });
       expect(answer.status).toBe(404);
       expect(await answer.text()).toContain(words.model);
+      // The streaming form (JavaScript on) gets the same words as plain text for its alert.
+      const streamed = await visitor.post("/playground/stream", { key_id: keyId!, model: "no-such-model", message: "hello" });
+      expect(streamed.status).toBe(404);
+      expect(await streamed.text()).toContain(words.model);
     });
   }
 
