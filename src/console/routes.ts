@@ -5,6 +5,7 @@ import { adminCatalogPages } from "./admin_catalog_pages.ts";
 import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
+import { legacyPaths } from "./legacy_paths.ts";
 import { playgroundPages } from "./playground_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
 import { settingsPages } from "./settings_pages.ts";
@@ -23,5 +24,6 @@ export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps
     .use(settingsPages(deps))
     .use(webhookPages(deps))
     .use(adminPages(deps))
-    .use(adminCatalogPages(deps));
+    .use(adminCatalogPages(deps))
+    .use(legacyPaths());
 }

@@ -4,9 +4,9 @@ import type { PageContext } from "../types.ts";
 
 const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings"]> = [
   ["/dashboard", "nav.dashboard"],
-  ["/keys", "nav.keys"],
-  ["/usage", "nav.usage"],
-  ["/playground", "nav.playground"],
+  ["/dashboard/api-keys", "nav.keys"],
+  ["/dashboard/usage", "nav.usage"],
+  ["/dashboard/playground", "nav.playground"],
   ["/reference", "nav.reference"],
   ["/dashboard/settings", "nav.settings"],
 ];
