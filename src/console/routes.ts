@@ -7,6 +7,7 @@ import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { legacyPaths } from "./legacy_paths.ts";
 import { playgroundPages } from "./playground_pages.ts";
+import { publicPages } from "./public_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
 import { settingsPages } from "./settings_pages.ts";
 import { webhookPages } from "./webhook_pages.ts";
@@ -16,6 +17,7 @@ import { usagePages } from "./usage_pages.ts";
 /** The console's pages, one group per part of it; each group resolves its session (session.ts) once per request. */
 export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps) {
   return new Elysia()
+    .use(publicPages(deps))
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
