@@ -73,7 +73,7 @@ for (const javaScriptEnabled of [true, false]) {
           await row.locator("button", { hasText: "撤销" }).click();
           // Without JavaScript the confirmation is a page of its own.
           expect(await page.textContent("body")).toContain("确定要撤销此API密钥吗？此操作不可撤销。");
-          await Promise.all([page.waitForURL(`${console_.hub.base}/keys`), page.click("form >> button.danger")]);
+          await Promise.all([page.waitForURL(`${console_.hub.base}/dashboard/api-keys`), page.click("form >> button.danger")]);
           expect(await page.locator("#keys-table tbody tr", { hasText: "browser key" }).textContent()).toContain("已撤销");
         }
         expect(await chat(secret)).toBe(401);

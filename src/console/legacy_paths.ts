@@ -15,7 +15,9 @@ export const MOVED_PATHS: ReadonlyArray<readonly [from: string, to: string]> = [
 function movedTo(to: string, request: Request, params: Record<string, string> | undefined): string {
   // Elysia passes no params object to routes without parameters.
   const path = to.replace(":id", encodeURIComponent(params?.id ?? ""));
-  return path + new URL(request.url).search;
+  // Not new URL(request.url): without a Host header (HTTP/1.0) the URL may not parse, and a redirect must not fail.
+  const query = request.url.indexOf("?");
+  return query < 0 ? path : path + request.url.slice(query);
 }
 
 /** Redirects from every moved path: 301 for GET/HEAD, 308 for POST (a 301 would turn a form's POST into a GET). */

@@ -15,11 +15,12 @@ describe("console legacy paths", () => {
   }, 60_000);
   afterAll(() => hub.close());
 
-  test("old page paths answer 301 to their /dashboard paths, keeping the query string", async () => {
+  test("old page paths answer 301 to their /dashboard paths, keeping the query string (an empty one too)", async () => {
     const cases: Array<[string, string]> = [
       ["/keys", "/dashboard/api-keys"],
       ["/usage?days=30", "/dashboard/usage?days=30"],
       ["/usage.csv?days=7", "/dashboard/usage.csv?days=7"],
+      ["/usage?", "/dashboard/usage?"],
       ["/playground", "/dashboard/playground"],
     ];
     for (const [from, to] of cases) {
