@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import { adminRoutes } from "./admin/mod.ts";
 import { accountCareRoutes, authRoutes } from "./auth/mod.ts";
-import { consoleRoutes, staticRoutes } from "./console/mod.ts";
+import { consoleErrorPage, consoleRoutes, staticRoutes } from "./console/mod.ts";
 import { gatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { keysRoutes } from "./keys/mod.ts";
@@ -17,7 +17,7 @@ export function createApp(deps: AppDeps) {
   const checks: Record<string, () => Promise<void>> = { database: () => deps.database.ping() };
   if (deps.redisPing) checks.redis = deps.redisPing;
   const app = new Elysia({ normalize: false })
-    .use(httpPlugin(deps.log))
+    .use(httpPlugin(deps.log, { errorPage: consoleErrorPage }))
     .use(requestMetrics(deps.metrics))
     .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))
     .use(metricsRoutes(deps))

@@ -96,3 +96,16 @@ export interface FormErrors {
   fields?: Record<string, string>;
   values?: Record<string, string>;
 }
+
+/** A model as the public pages show it: prices in USD per million tokens. */
+export interface PublicModel {
+  id: string;
+  name: string;
+  /** Upstream names serving it; "demo" for the built-in demo model. */
+  providers: string[];
+  inputPrice: number;
+  outputPrice: number;
+  free: boolean;
+  /** Whether routing can reach it now; absent where health is not shown. */
+  up?: boolean;
+}

@@ -1,4 +1,4 @@
-// Console pages for signing in and out: the front door, language switch, login, register, logout.
+// Console pages for signing in and out: language switch, login, register, logout.
 import { Elysia } from "elysia";
 import { authenticate, createSession, deviceOf, registerBody, registerRefusal, registerUser, revokeSession, sendVerificationMail, SESSION_COOKIE, type User } from "../auth/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
@@ -40,7 +40,6 @@ export function accountPages(deps: ConsoleDeps) {
 
   return new Elysia()
     .use(consoleSession(deps))
-    .get("/", ({ user }) => redirectTo(user ? "/dashboard" : "/login", false))
     .get("/lang", ({ query, cookie }) => {
       const to = query.to === "en" ? "en" : "zh-CN";
       cookie[LANG_COOKIE]!.set({ value: to, path: "/", sameSite: "lax", maxAge: YEAR_SECONDS });

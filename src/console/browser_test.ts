@@ -73,7 +73,7 @@ for (const javaScriptEnabled of [true, false]) {
           await row.locator("button", { hasText: "撤销" }).click();
           // Without JavaScript the confirmation is a page of its own.
           expect(await page.textContent("body")).toContain("确定要撤销此API密钥吗？此操作不可撤销。");
-          await Promise.all([page.waitForURL(`${console_.hub.base}/keys`), page.click("form >> button.danger")]);
+          await Promise.all([page.waitForURL(`${console_.hub.base}/dashboard/api-keys`), page.click("form >> button.danger")]);
           expect(await page.locator("#keys-table tbody tr", { hasText: "browser key" }).textContent()).toContain("已撤销");
         }
         expect(await chat(secret)).toBe(401);
@@ -159,8 +159,8 @@ test("a form posted without the CSRF token is refused and changes nothing", asyn
     await register(page);
     await page.goto(`${console_.hub.base}/keys`);
     const statuses = await page.evaluate(async () => {
-      const without = await fetch("/keys", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=forged" });
-      const wrong = await fetch("/keys", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=forged&_csrf=wrong-token-wrong-token-wrong" });
+      const without = await fetch("/dashboard/api-keys", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=forged" });
+      const wrong = await fetch("/dashboard/api-keys", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=forged&_csrf=wrong-token-wrong-token-wrong" });
       return [without.status, wrong.status];
     });
     expect(statuses).toEqual([403, 403]);
@@ -207,7 +207,7 @@ test("without JavaScript the playground answers in the page, and the usage CSV d
     await Promise.all([page.waitForLoadState("load"), page.click("form[data-playground] button[type=submit]")]);
     expect(await page.textContent("#playground-output")).toContain("plain form please");
     expect(await page.textContent("#playground-meta")).toContain("tokens");
-    const csv = await context.request.get(`${console_.hub.base}/usage.csv?days=7`);
+    const csv = await context.request.get(`${console_.hub.base}/dashboard/usage.csv?days=7`);
     expect(csv.headers()["content-type"]).toContain("text/csv");
     const lines = (await csv.text()).trim().split("\n");
     expect(lines[0]).toBe("date,requests,tokens,cost_usd");
@@ -250,7 +250,7 @@ test("screenshots of dashboard, keys and usage at 375 px and 1280 px, with no ho
       const secret = await page.inputValue("#new-key-secret");
       for (let i = 0; i < 3; i++) await chat(secret);
       await page.waitForTimeout(300);
-      for (const [name, path] of [["dashboard", "/dashboard"], ["keys", "/keys"], ["usage", "/usage?days=30"]]) {
+      for (const [name, path] of [["dashboard", "/dashboard"], ["keys", "/dashboard/api-keys"], ["usage", "/dashboard/usage?days=30"]]) {
         await page.goto(`${console_.hub.base}${path}`);
         expect(await noHorizontalScroll(page)).toBe(true);
         await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });

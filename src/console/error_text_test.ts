@@ -101,11 +101,11 @@ describe(`console form errors on ${BACKENDS[0]}`, () => {
     test(`key creation shows a blank name and a rate limit above the plan in ${lang}`, async () => {
       const visitor = visitorIn(lang);
       expect((await visitor.register(freshEmail("keys"))).status).toBe(303);
-      await visitor.open("/keys");
-      const blank = await visitor.post("/keys", { name: "   " });
+      await visitor.open("/dashboard/api-keys");
+      const blank = await visitor.post("/dashboard/api-keys", { name: "   " });
       expect(blank.status).toBe(422);
       expect(await blank.text()).toContain(words.keyName);
-      const above = await visitor.post("/keys", { name: "fast", rate_limit: "100000" });
+      const above = await visitor.post("/dashboard/api-keys", { name: "fast", rate_limit: "100000" });
       expect(above.status).toBe(422);
       expect(await above.text()).toContain(words.ceiling);
     });
@@ -113,16 +113,16 @@ describe(`console form errors on ${BACKENDS[0]}`, () => {
     test(`the playground shows an unknown model as an error in ${lang}`, async () => {
       const visitor = visitorIn(lang);
       expect((await visitor.register(freshEmail("play"))).status).toBe(303);
-      await visitor.open("/keys");
-      await visitor.post("/keys", { name: "play key" });
-      const keyId = /\/keys\/(\d+)\/revoke/.exec(await visitor.open("/keys"))?.[1];
+      await visitor.open("/dashboard/api-keys");
+      await visitor.post("/dashboard/api-keys", { name: "play key" });
+      const keyId = /api-keys\/(\d+)\/revoke/.exec(await visitor.open("/dashboard/api-keys"))?.[1];
       expect(keyId).toBeDefined();
-      await visitor.open("/playground");
-      const answer = await visitor.post("/playground", { key_id: keyId!, model: "no-such-model", message: "hello" });
+      await visitor.open("/dashboard/playground");
+      const answer = await visitor.post("/dashboard/playground", { key_id: keyId!, model: "no-such-model", message: "hello" });
       expect(answer.status).toBe(404);
       expect(await answer.text()).toContain(words.model);
       // The streaming form (JavaScript on) gets the same words as plain text for its alert.
-      const streamed = await visitor.post("/playground/stream", { key_id: keyId!, model: "no-such-model", message: "hello" });
+      const streamed = await visitor.post("/dashboard/playground/stream", { key_id: keyId!, model: "no-such-model", message: "hello" });
       expect(streamed.status).toBe(404);
       expect(await streamed.text()).toContain(words.model);
     });

@@ -3,6 +3,7 @@ import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
 import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
+import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -99,6 +100,7 @@ const zh = {
   "table.none": "无",
   "common.cancel": "取消",
   ...ADMIN_ZH,
+  ...PAGES_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -194,6 +196,7 @@ const en: Record<MessageKey, string> = {
   "table.none": "None",
   "common.cancel": "Cancel",
   ...ADMIN_EN,
+  ...PAGES_EN,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zh, en };

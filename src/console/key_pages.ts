@@ -17,11 +17,11 @@ export function keyPages(deps: ConsoleDeps) {
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireUser)
-    .get("/keys", async ({ page, user, html }) => {
+    .get("/dashboard/api-keys", async ({ page, user, html }) => {
       const keys = (await listApiKeys(db, user!.id)).map(keyRow);
       return html(KeysPage({ ctx: page, keys, maxRate: rateLimitCeiling(user!) }));
     })
-    .post("/keys", async ({ page, user, body, htmx, html, set }) => {
+    .post("/dashboard/api-keys", async ({ page, user, body, htmx, html, set }) => {
       const form = body as Record<string, string>;
       const values = { name: String(form.name ?? ""), description: String(form.description ?? ""), rate_limit: String(form.rate_limit ?? ""), expires_in_days: String(form.expires_in_days ?? "") };
       let created: { secret: string; name: string } | undefined;
@@ -45,7 +45,7 @@ export function keyPages(deps: ConsoleDeps) {
       if (errors) set.status = 422;
       return html(htmx ? KeysSection(props) : KeysPage(props));
     })
-    .post("/keys/:id/revoke", async ({ page, user, params, body, htmx, html, set }) => {
+    .post("/dashboard/api-keys/:id/revoke", async ({ page, user, params, body, htmx, html, set }) => {
       const id = Number(params.id);
       const keys = await listApiKeys(db, user!.id);
       const key = keys.find((k) => k.id === id);
@@ -57,6 +57,6 @@ export function keyPages(deps: ConsoleDeps) {
       if (!confirmed) return html(ConfirmRevokePage({ ctx: page, item: keyRow(key) }));
       const revoked = await revokeApiKey(db, user!.id, id);
       if (revoked.ok) deps.onKeyRevoked(revoked.key.keyHash);
-      return htmx ? html(KeyTableRow({ ctx: page, item: keyRow(revoked.ok ? revoked.key : key) })) : redirectTo("/keys", false);
+      return htmx ? html(KeyTableRow({ ctx: page, item: keyRow(revoked.ok ? revoked.key : key) })) : redirectTo("/dashboard/api-keys", false);
     });
 }

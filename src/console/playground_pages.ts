@@ -42,8 +42,8 @@ export function playgroundPages(deps: ConsoleDeps) {
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireUser)
-    .get("/playground", async ({ page, user, html }) => html(PlaygroundPage(await playgroundProps(page, user!, {}))))
-    .post("/playground", async ({ page, user, body, request, html, set }) => {
+    .get("/dashboard/playground", async ({ page, user, html }) => html(PlaygroundPage(await playgroundProps(page, user!, {}))))
+    .post("/dashboard/playground", async ({ page, user, body, request, html, set }) => {
       const selected = selectedOf(body);
       try {
         const response = await playgroundCall(user!, selected, false, request.signal);
@@ -55,7 +55,7 @@ export function playgroundPages(deps: ConsoleDeps) {
         return html(PlaygroundPage({ ...(await playgroundProps(page, user!, selected)), errors: { form: errorText(page.t, error) } }));
       }
     })
-    .post("/playground/stream", async ({ page, user, body, request }) => {
+    .post("/dashboard/playground/stream", async ({ page, user, body, request }) => {
       try {
         return await playgroundCall(user!, selectedOf(body), true, request.signal);
       } catch (error) {

@@ -5,7 +5,9 @@ import { adminCatalogPages } from "./admin_catalog_pages.ts";
 import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
+import { legacyPaths } from "./legacy_paths.ts";
 import { playgroundPages } from "./playground_pages.ts";
+import { publicPages } from "./public_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
 import { settingsPages } from "./settings_pages.ts";
 import { webhookPages } from "./webhook_pages.ts";
@@ -15,6 +17,7 @@ import { usagePages } from "./usage_pages.ts";
 /** The console's pages, one group per part of it; each group resolves its session (session.ts) once per request. */
 export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps) {
   return new Elysia()
+    .use(publicPages(deps))
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
@@ -23,5 +26,6 @@ export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps
     .use(settingsPages(deps))
     .use(webhookPages(deps))
     .use(adminPages(deps))
-    .use(adminCatalogPages(deps));
+    .use(adminCatalogPages(deps))
+    .use(legacyPaths());
 }

@@ -22,8 +22,8 @@ for (const backend of BACKENDS) {
       const registered = await visitor.register(freshEmail("ok"));
       expect(registered.status).toBe(303);
       expect(registered.headers.get("location")).toBe("/dashboard");
-      await visitor.open("/keys");
-      const created = await visitor.post("/keys", { name: "console key" });
+      await visitor.open("/dashboard/api-keys");
+      const created = await visitor.post("/dashboard/api-keys", { name: "console key" });
       expect(created.status).toBe(200);
       expect(await created.text()).toContain("console key");
     });
@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
       const pages = async (paths: string[]) => Promise.all(paths.map((path) => visitor.send(path)));
       const before = await pages(["/login", "/register"]);
       await visitor.register(freshEmail("headers"));
-      for (const page of [...before, ...(await pages(["/dashboard", "/keys", "/usage", "/playground", "/reference"]))]) {
+      for (const page of [...before, ...(await pages(["/dashboard", "/dashboard/api-keys", "/dashboard/usage", "/dashboard/playground", "/reference"]))]) {
         expect(page.status).toBe(200);
         expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
         expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
@@ -55,10 +55,10 @@ for (const backend of BACKENDS) {
       // The attacker plants their pre-session cookie in the victim's browser and submits their own token.
       victim.cookies.set("aihub_csrf", attacker.cookies.get("aihub_csrf")!);
       victim.token = attacker.token;
-      const forged = await victim.post("/keys", { name: "forged" });
+      const forged = await victim.post("/dashboard/api-keys", { name: "forged" });
       expect(forged.status).toBe(403);
-      await victim.open("/keys");
-      expect(await victim.open("/keys")).not.toContain("forged");
+      await victim.open("/dashboard/api-keys");
+      expect(await victim.open("/dashboard/api-keys")).not.toContain("forged");
     });
 
     test("a token from the same browser before sign-in stops working after it", async () => {
@@ -67,21 +67,21 @@ for (const backend of BACKENDS) {
       const anonymous = visitor.token;
       expect((await visitor.post("/register", { email: freshEmail("rotate"), password: "console-password-1" })).status).toBe(303);
       visitor.token = anonymous;
-      expect((await visitor.post("/keys", { name: "stale" })).status).toBe(403);
+      expect((await visitor.post("/dashboard/api-keys", { name: "stale" })).status).toBe(403);
     });
 
     test("a cross-site Origin or Sec-Fetch-Site is refused even with a valid token", async () => {
       const visitor = new Visitor(hub, freshAddress());
       expect((await visitor.register(freshEmail("origin"))).status).toBe(303);
-      await visitor.open("/keys");
+      await visitor.open("/dashboard/api-keys");
       const crossSite: Array<Record<string, string>> = [{ origin: "https://evil.example" }, { origin: "null" }, { origin: "http://localhost.evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "http://localhost", "sec-fetch-site": "cross-site" }];
       for (const headers of crossSite) {
-        expect((await visitor.post("/keys", { name: "cross-site" }, headers)).status).toBe(403);
+        expect((await visitor.post("/dashboard/api-keys", { name: "cross-site" }, headers)).status).toBe(403);
       }
-      expect(await visitor.open("/keys")).not.toContain("cross-site");
+      expect(await visitor.open("/dashboard/api-keys")).not.toContain("cross-site");
       // Same origin (with the default port spelled out in Host), and no Origin at all (older clients): the token decides.
-      expect((await visitor.post("/keys", { name: "same-site" }, { origin: "http://localhost", host: "localhost:80" })).status).toBe(200);
-      expect((await visitor.post("/keys", { name: "no-origin" }, {})).status).toBe(200);
+      expect((await visitor.post("/dashboard/api-keys", { name: "same-site" }, { origin: "http://localhost", host: "localhost:80" })).status).toBe(200);
+      expect((await visitor.post("/dashboard/api-keys", { name: "no-origin" }, {})).status).toBe(200);
     });
 
     test("the login form is refused cross-site too", async () => {

@@ -42,7 +42,7 @@ export function usagePages(deps: ConsoleDeps) {
         verify: u.isVerified || !deps.mailer.enabled ? undefined : verifyBanner(query),
       }));
     })
-    .get("/usage", async ({ page, user, query, htmx, html }) => {
+    .get("/dashboard/usage", async ({ page, user, query, htmx, html }) => {
       const days = daysOf(query.days);
       const [history, breakdown, usage] = await Promise.all([usageHistory(db, user!.id, days), usageBreakdown(db, user!.id, days), currentUsage(limits, user!)]);
       const props = {
@@ -55,7 +55,7 @@ export function usagePages(deps: ConsoleDeps) {
       };
       return html(htmx ? UsagePeriod(props) : UsagePage(props));
     })
-    .get("/usage.csv", async ({ user, query }) => {
+    .get("/dashboard/usage.csv", async ({ user, query }) => {
       const days = daysOf(query.days);
       const history = await usageHistory(db, user!.id, days);
       const lines = ["date,requests,tokens,cost_usd", ...history.daily_usage.map((d, i) => `${d.date},${d.requests},${history.daily_tokens[i]},${d.cost.toFixed(9)}`)];

@@ -68,11 +68,11 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
           expect(await chat(await page.inputValue("#new-key-secret"))).toBe(200);
         }
         await page.waitForTimeout(300);
-        for (const path of ["/keys", "/usage?days=7", "/dashboard", "/playground"]) {
+        for (const path of ["/dashboard/api-keys", "/dashboard/usage?days=7", "/dashboard", "/dashboard/playground"]) {
           await page.goto(`${console_.hub.base}${path}`);
           expect({ path, ...(await injected(page)) }).toEqual({ path, nodes: 0, ran: null });
-          if (path === "/keys") for (const payload of payloads) expect(await page.textContent("#keys-table")).toContain(payload.slice(0, 100));
-          if (path === "/usage?days=7") for (const payload of payloads) expect(await page.textContent("body")).toContain(payload.slice(0, 100));
+          if (path === "/dashboard/api-keys") for (const payload of payloads) expect(await page.textContent("#keys-table")).toContain(payload.slice(0, 100));
+          if (path === "/dashboard/usage?days=7") for (const payload of payloads) expect(await page.textContent("body")).toContain(payload.slice(0, 100));
         }
       }
       expect(dialogs).toEqual([]);
@@ -88,7 +88,7 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
         await context.clearCookies();
         // The console does not display the full name yet: what is checked is that no page turns it into markup.
         await register(page, { name: payload.slice(0, 100) });
-        for (const path of ["/dashboard", "/keys"]) {
+        for (const path of ["/dashboard", "/dashboard/api-keys"]) {
           if (path !== "/dashboard") await page.goto(`${console_.hub.base}${path}`);
           expect({ payload, path, ...(await injected(page)) }).toEqual({ payload, path, nodes: 0, ran: null });
         }

@@ -82,6 +82,11 @@ export function usesOpenAiShape(path: string): boolean {
   return path === "/v1" || path.startsWith("/v1/");
 }
 
+/** True for the API's paths (`/api/…`, `/v1/…`), which answer errors in JSON; every other path is a page. */
+export function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/") || usesOpenAiShape(path);
+}
+
 /** The JSON body of an error in the shape the route's clients read. */
 export function errorBody(error: HttpError, path: string): unknown {
   if (!usesOpenAiShape(path)) return { detail: error.message };

@@ -1,6 +1,6 @@
 // HTTP plumbing shared by every feature.
 export { checkJsonShape, MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_ELEMENTS, readBodyText, readFormBody, readJsonBody } from "./body.ts";
-export { detailErrorSchema, errorBody, errorResponse, HttpError, openAiErrorSchema, usesOpenAiShape } from "./errors.ts";
+export { detailErrorSchema, errorBody, errorResponse, HttpError, isApiPath, openAiErrorSchema, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
 export { httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS } from "./plugins.ts";

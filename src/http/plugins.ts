@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../log.ts";
 import { readFormBody, readJsonBody } from "./body.ts";
-import { DATABASE_UNAVAILABLE, errorPage, errorResponse, HttpError, usesOpenAiShape } from "./errors.ts";
+import { DATABASE_UNAVAILABLE, errorPage, errorResponse, HttpError, isApiPath } from "./errors.ts";
 import { requestPath } from "./request_path.ts";
 import { type SchemaIssue, validationError } from "./validate.ts";
 
@@ -42,8 +42,11 @@ export function lastResortResponse(): Response {
   });
 }
 
-/** Request ids, capped body parsing and error mapping, applied to every route. */
-export function httpPlugin(log: Logger) {
+/** How pages (every path but the API's) answer an unknown path or an unexpected failure; the console provides it. */
+export type ErrorPageRenderer = (request: Request, options: { status: 404 | 500; path: string; requestId: string }) => Response;
+
+/** Request ids, capped body parsing and error mapping, applied to every route; `errorPage` renders pages' 404s and 500s. */
+export function httpPlugin(log: Logger, options: { errorPage?: ErrorPageRenderer } = {}) {
   return new Elysia({ name: "http" })
     .onRequest(({ set }) => {
       // Always minted here: the id names the call's usage record (time-ordered, so the primary key index only appends).
@@ -72,15 +75,25 @@ export function httpPlugin(log: Logger) {
       if (error instanceof HttpError) mapped = error;
       else if (code === "PARSE") mapped = (error as { cause?: unknown }).cause instanceof HttpError ? (error as { cause: HttpError }).cause : new HttpError("invalid_json", "Request body could not be parsed");
       else if (code === "VALIDATION") mapped = validationError((error as { all?: SchemaIssue[] }).all?.[0]);
-      else if (code === "NOT_FOUND") mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
+      else if (code === "NOT_FOUND") {
+        if (options.errorPage && !isApiPath(path)) {
+          set.status = 404;
+          return options.errorPage(request, { status: 404, path, requestId: headers["x-request-id"] });
+        }
+        mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
+      }
       else if (isDatabaseUnavailable(error)) {
         // The driver's message can name hosts and ports: it goes to the log, never into the body.
         logDatabaseDown(log, path, error);
         mapped = DATABASE_UNAVAILABLE;
         // Console pages answer as a page (or an htmx fragment), not JSON.
-        if (!path.startsWith("/api/") && !usesOpenAiShape(path)) return errorPage(mapped, { htmx: request.headers.get("hx-request") === "true", headers });
+        if (!isApiPath(path)) return errorPage(mapped, { htmx: request.headers.get("hx-request") === "true", headers });
       } else {
         log.error("unhandled error", { path, error });
+        if (options.errorPage && !isApiPath(path)) {
+          set.status = 500;
+          return options.errorPage(request, { status: 500, path, requestId: headers["x-request-id"] });
+        }
         mapped = new HttpError("internal", "Internal server error");
       }
       // set.status too, so the after-response hooks (request log, metrics) see the status actually sent.

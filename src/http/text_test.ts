@@ -72,7 +72,7 @@ for (const backend of BACKENDS) {
 
     test("console forms refuse NUL in email, full name and key fields with a 422 page, not a 500", async () => {
       const form = async (path: string, cookies: string, fields: Record<string, string>) => {
-        const page = await hub.request(path === "/keys" ? "/keys" : path, { headers: { cookie: cookies } });
+        const page = await hub.request(path === "/dashboard/api-keys" ? "/dashboard/api-keys" : path, { headers: { cookie: cookies } });
         const jar = cookiesFrom(page, cookies);
         const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
         return await hub.request(path, { method: "POST", headers: { cookie: jar, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() });
@@ -84,11 +84,11 @@ for (const backend of BACKENDS) {
       const login = await form("/login", "", { email: "form\u0000@example.com", password: "long enough" });
       expect(login.status).toBe(422);
       const session = `${SESSION_COOKIE}=${token}`;
-      const keyName = await form("/keys", session, { name: "k\u0000" });
+      const keyName = await form("/dashboard/api-keys", session, { name: "k\u0000" });
       expect(keyName.status).toBe(422);
       // No language is sent, so the console says it in zh-CN, for people (console/error_text.ts).
       expect(await keyName.text()).toContain("不能包含控制字符（例如 NUL）");
-      const keyDescription = await form("/keys", session, { name: "ok", description: "x\u0000" });
+      const keyDescription = await form("/dashboard/api-keys", session, { name: "ok", description: "x\u0000" });
       expect(keyDescription.status).toBe(422);
     });
 

@@ -66,7 +66,7 @@ describe("while the database is unreachable", () => {
   });
 
   test("an htmx request gets a fragment to swap, not a whole page", async () => {
-    const response = await send("/keys", { headers: { cookie: `aihub_session=${token}`, "hx-request": "true" } });
+    const response = await send("/dashboard/api-keys", { headers: { cookie: `aihub_session=${token}`, "hx-request": "true" } });
     expect(response.status).toBe(503);
     const html = await response.text();
     expect(html.startsWith('<p class="alert" role="alert">')).toBe(true);

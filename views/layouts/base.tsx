@@ -2,14 +2,18 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "../types.ts";
 
-const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings"]> = [
+const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.models"]> = [
   ["/dashboard", "nav.dashboard"],
-  ["/keys", "nav.keys"],
-  ["/usage", "nav.usage"],
-  ["/playground", "nav.playground"],
+  ["/dashboard/api-keys", "nav.keys"],
+  ["/dashboard/usage", "nav.usage"],
+  ["/dashboard/playground", "nav.playground"],
   ["/reference", "nav.reference"],
   ["/dashboard/settings", "nav.settings"],
+  ["/models", "nav.models"],
 ];
+
+/** What a visitor (not signed in) is offered: the catalogue. */
+const VISITOR_NAV: typeof NAV = [["/models", "nav.models"]];
 
 export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx } = props;
@@ -33,13 +37,13 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
           <a class="skip" href="#main" safe>{ctx.t("nav.skip")}</a>
           <header class="top">
             <div class="top-inner">
-              <a class="logo" href={ctx.user ? "/dashboard" : "/login"}>AI <span>Hub</span></a>
-              {ctx.user ? (
+              <a class="logo" href={ctx.user ? "/dashboard" : "/"}>AI <span>Hub</span></a>
+              {ctx.user || ctx.path === "/models" || ctx.path === "/" ? (
                 <nav class="main" aria-label="main">
-                  {NAV.map(([href, key]) => (
+                  {(ctx.user ? NAV : VISITOR_NAV).map(([href, key]) => (
                     <a href={href} aria-current={href === current ? "page" : undefined} safe>{ctx.t(key)}</a>
                   ))}
-                  {ctx.user.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
+                  {ctx.user?.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
                 </nav>
               ) : ""}
               <div class="top-actions">
@@ -49,7 +53,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
                     <input type="hidden" name="_csrf" value={ctx.csrf} />
                     <button type="submit" class="secondary" title={ctx.user.email} safe>{ctx.t("nav.logout")}</button>
                   </form>
-                ) : ""}
+                ) : ctx.path === "/login" ? "" : <a class="button secondary" href="/login" safe>{ctx.t("login.submit")}</a>}
               </div>
             </div>
           </header>

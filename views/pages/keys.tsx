@@ -22,10 +22,10 @@ export function ConfirmRevokePage(props: { ctx: PageContext; item: KeyRow }): JS
           <h1 safe>{`${ctx.t("keys.revoke")}: ${key.name}`}</h1>
           <p safe>{ctx.t("keys.confirmRevoke")}</p>
           <p><code safe>{`${key.prefix}…`}</code></p>
-          <form method="post" action={`/keys/${key.id}/revoke`} class="toolbar">
+          <form method="post" action={`/dashboard/api-keys/${key.id}/revoke`} class="toolbar">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
             <input type="hidden" name="confirm" value="yes" />
-            <a class="button secondary" href="/keys" safe>{ctx.t("common.cancel")}</a>
+            <a class="button secondary" href="/dashboard/api-keys" safe>{ctx.t("common.cancel")}</a>
             <button type="submit" class="danger" safe>{ctx.t("keys.revoke")}</button>
           </form>
         </div>

@@ -17,11 +17,11 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
     <BaseLayout ctx={ctx} title={ctx.t("playground.title")}>
       <h1 safe>{ctx.t("playground.title")}</h1>
       {props.keys.length === 0 ? (
-        <p class="notice"><span safe>{ctx.t("playground.needKey")}</span> <a href="/keys" safe>{ctx.t("keys.create")}</a></p>
+        <p class="notice"><span safe>{ctx.t("playground.needKey")}</span> <a href="/dashboard/api-keys" safe>{ctx.t("keys.create")}</a></p>
       ) : (
         <div class="grid cols-2">
           <div class="card">
-            <form class="stack" method="post" action="/playground" data-playground data-stream-action="/playground/stream">
+            <form class="stack" method="post" action="/dashboard/playground" data-playground data-stream-action="/dashboard/playground/stream">
               <input type="hidden" name="_csrf" value={ctx.csrf} />
               {props.errors?.form ? <p class="alert" role="alert" safe>{props.errors.form}</p> : ""}
               <div class="field">

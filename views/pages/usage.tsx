@@ -43,10 +43,10 @@ export function UsagePeriod(props: UsageProps): JSX.Element {
       <div class="toolbar">
         <nav class="tabs" aria-label={ctx.t("usage.range")}>
           {[7, 30, 90].map((n) => (
-            <a href={`/usage?days=${n}`} hx-get={`/usage?days=${n}`} hx-target="#usage-period" hx-swap="outerHTML" hx-push-url="true" aria-current={n === props.days ? "true" : undefined} safe>{ctx.t("usage.days", { n })}</a>
+            <a href={`/dashboard/usage?days=${n}`} hx-get={`/dashboard/usage?days=${n}`} hx-target="#usage-period" hx-swap="outerHTML" hx-push-url="true" aria-current={n === props.days ? "true" : undefined} safe>{ctx.t("usage.days", { n })}</a>
           ))}
         </nav>
-        <a class="button secondary" href={`/usage.csv?days=${props.days}`} download="" safe>{ctx.t("usage.csv")}</a>
+        <a class="button secondary" href={`/dashboard/usage.csv?days=${props.days}`} download="" safe>{ctx.t("usage.csv")}</a>
       </div>
       <div class="card">
         <UsageChart ctx={ctx} days={props.days} points={props.points} />

@@ -24,7 +24,7 @@ export function KeyTableRow(props: { ctx: PageContext; item: KeyRow }): JSX.Elem
       <td class="mono opt" safe>{key.lastUsedAt ? key.lastUsedAt.replace("T", " ").slice(0, 16) : ctx.t("keys.never")}</td>
       <td>
         {key.status === "active" ? (
-          <form method="post" action={`/keys/${key.id}/revoke`} hx-post={`/keys/${key.id}/revoke`} hx-target={`#key-${key.id}`} hx-swap="outerHTML" hx-confirm={ctx.t("keys.confirmRevoke")}>
+          <form method="post" action={`/dashboard/api-keys/${key.id}/revoke`} hx-post={`/dashboard/api-keys/${key.id}/revoke`} hx-target={`#key-${key.id}`} hx-swap="outerHTML" hx-confirm={ctx.t("keys.confirmRevoke")}>
             <input type="hidden" name="_csrf" value={ctx.csrf} />
             <button type="submit" class="danger" aria-label={`${ctx.t("keys.revoke")} ${key.name}`} safe>{ctx.t("keys.revoke")}</button>
           </form>
@@ -69,7 +69,7 @@ export function CreateKeyForm(props: { ctx: PageContext; maxRate: number; errors
   const { ctx } = props;
   const e = props.errors ?? {};
   return (
-    <form id="create-key" class="stack" method="post" action="/keys" hx-post="/keys" hx-target="#keys-section" hx-swap="outerHTML" novalidate>
+    <form id="create-key" class="stack" method="post" action="/dashboard/api-keys" hx-post="/dashboard/api-keys" hx-target="#keys-section" hx-swap="outerHTML" novalidate>
       <input type="hidden" name="_csrf" value={ctx.csrf} />
       {e.form ? <p class="alert" role="alert" safe>{e.form}</p> : ""}
       <Field id="name" name="name" label={ctx.t("keys.name")} value={e.values?.name} error={e.fields?.name} required maxlength={100} />
@@ -95,7 +95,7 @@ export function KeyCreated(props: { ctx: PageContext; secret: string; name: stri
         <button type="button" data-copy="new-key-secret" data-copy-status="copy-status" data-copied={ctx.t("keys.copied")} safe>{ctx.t("keys.copy")}</button>
       </div>
       <p class="small muted" id="copy-status" aria-live="polite"></p>
-      <a class="button secondary" href="/keys" safe>{ctx.t("keys.saved")}</a>
+      <a class="button secondary" href="/dashboard/api-keys" safe>{ctx.t("keys.saved")}</a>
     </div>
   );
 }
