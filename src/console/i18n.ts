@@ -2,6 +2,7 @@
 import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
+import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -9,6 +10,7 @@ export const LANG_COOKIE = "aihub_lang";
 
 const zh = {
   ...ACCOUNT_ZH,
+  ...LOGS_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -103,6 +105,7 @@ export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
   ...ACCOUNT_EN,
+  ...LOGS_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

@@ -5,6 +5,7 @@ import { adminCatalogPages } from "./admin_catalog_pages.ts";
 import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
+import { logPages } from "./log_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
 import { settingsPages } from "./settings_pages.ts";
@@ -18,6 +19,7 @@ export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
+    .use(logPages(deps))
     .use(playgroundPages(deps))
     .use(recoveryPages(deps))
     .use(settingsPages(deps))

@@ -2,10 +2,11 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "../types.ts";
 
-const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings"]> = [
+const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.logs"]> = [
   ["/dashboard", "nav.dashboard"],
   ["/keys", "nav.keys"],
   ["/usage", "nav.usage"],
+  ["/dashboard/logs", "nav.logs"],
   ["/playground", "nav.playground"],
   ["/reference", "nav.reference"],
   ["/dashboard/settings", "nav.settings"],
