@@ -49,7 +49,7 @@ describe("console request log", () => {
     expect(idsOn(page)).toEqual([made.requestId]);
     expect(page).toContain("main key");
     expect(page).toContain(">demo<");
-    expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+    expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local>/);
     expect(page).toContain('<span class="badge ok">200</span> <span class="muted">ok</span>');
     const detail = await visitor.open(`/dashboard/logs/${made.requestId}`);
     expect(detail).toContain("调用详情");

@@ -19,7 +19,7 @@ export interface LogsPageProps extends LogResultsProps {
 
 /** A timestamp as ISO in datetime and "YYYY-MM-DD HH:MM:SS" (UTC) as text; app.js may localise it. */
 function Time(props: { iso: string }): JSX.Element {
-  return <time datetime={props.iso} safe>{props.iso.replace("T", " ").slice(0, 19)}</time>;
+  return <time datetime={props.iso} data-local safe>{props.iso.replace("T", " ").slice(0, 19)}</time>;
 }
 
 function statusBadge(status: number): string {
