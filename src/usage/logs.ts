@@ -65,7 +65,11 @@ export async function requestLog(db: Db, userId: number, options: { filters?: Lo
   }
   if (filters.from) where.push(gte(usageRecords.createdAt, filters.from));
   if (filters.to) where.push(lt(usageRecords.createdAt, filters.to));
-  if (before) where.push(sql`(${usageRecords.createdAt}, ${usageRecords.id}) < (${before.createdAt}::timestamptz, ${before.id})`);
+  if (before) {
+    // The plain bound lets the (user_id, created_at) index start at the cursor; the row comparison breaks ties by id.
+    where.push(sql`${usageRecords.createdAt} <= ${before.createdAt}::timestamptz`);
+    where.push(sql`(${usageRecords.createdAt}, ${usageRecords.id}) < (${before.createdAt}::timestamptz, ${before.id})`);
+  }
   // One row more than the page tells whether an older page exists.
   const rows = await db.select(columns).from(usageRecords).innerJoin(apiKeys, eq(apiKeys.id, usageRecords.apiKeyId))
     .where(and(...where)).orderBy(desc(usageRecords.createdAt), desc(usageRecords.id)).limit(limit + 1);
