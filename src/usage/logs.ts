@@ -61,7 +61,8 @@ export async function requestLog(db: Db, userId: number, options: { filters?: Lo
   if (filters.model) where.push(eq(usageRecords.model, filters.model));
   if (filters.status) {
     const [low, high] = STATUS_RANGES[filters.status];
-    where.push(gte(usageRecords.status, low), lt(usageRecords.status, high));
+    // Literals, not parameters: the planner must see that 4xx/5xx imply `status >= 400` to use the failed-calls index.
+    where.push(sql`${usageRecords.status} >= ${sql.raw(String(low))}`, sql`${usageRecords.status} < ${sql.raw(String(high))}`);
   }
   if (filters.from) where.push(gte(usageRecords.createdAt, filters.from));
   if (filters.to) where.push(lt(usageRecords.createdAt, filters.to));
