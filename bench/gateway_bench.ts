@@ -6,8 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, type Point, row, spawnServer, stopServer, type Target } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
-import { busyShare, machineCpu, treeCpuSeconds, treeRssMb } from "./proc.ts";
+import { treeRssMb } from "./proc.ts";
 import { runWrk, WRK } from "./wrk.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -15,82 +16,9 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,embedded,workers,slow").split(","));
 const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const BUN = process.execPath;
 // Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
 const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
-const children: Array<ReturnType<typeof Bun.spawn>> = [];
-
-interface Target { name: string; url: string; pid: number; headers: Record<string, string> }
-type Point = LoadResult & { rss: number; cpuUs: number; busy: number };
-
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
-
-async function spawnServer(args: string[], env: Record<string, string> = {}, readyPath = ""): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
-  const proc = Bun.spawn([BUN, ...args], { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "8192", ...env }, stdout: "pipe", stderr: "inherit" });
-  children.push(proc);
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  const { value } = await reader.read();
-  const line = new TextDecoder().decode(value).trim().split("\n")[0]!;
-  // A hub's start line ("AI Hub is running at http://localhost:…") or a helper's bare URL.
-  const url = (/https?:\/\/[^\s"]+/.exec(line)?.[0] ?? line).replace("localhost", "127.0.0.1");
-  void (async () => { while (!(await reader.read()).done); })(); // keep draining later log lines
-  if (readyPath) for (let i = 0; i < 100 && !(await fetch(url + readyPath).then((r) => r.ok, () => false)); i++) await Bun.sleep(100);
-  return { url, proc };
-}
-
-async function stopServer(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
-  proc.kill("SIGTERM");
-  await proc.exited;
-}
-
-async function json(url: string, body: unknown, token?: string) {
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
-  return await r.json() as Record<string, unknown>;
-}
-
-function admin(args: string[], env: Record<string, string>): void {
-  const cmd = Bun.spawnSync([BUN, "src/admin/cli.ts", ...args], { env: { ...process.env, ...env } });
-  if (cmd.exitCode !== 0) throw new Error(`admin: ${cmd.stderr.toString()}`);
-}
-
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
-
-/** One measured point: warm-up, then load with the target's CPU and the machine's busy share sampled around it. */
-async function measure(target: Target, body: string, connections: number, seconds = SECONDS): Promise<Point> {
-  await runWrk(target.url, { body, headers: target.headers, connections, seconds: 1 });
-  const cpu0 = treeCpuSeconds(target.pid), m0 = machineCpu();
-  const r = await runWrk(target.url, { body, headers: target.headers, connections, seconds });
-  const cpu1 = treeCpuSeconds(target.pid), m1 = machineCpu();
-  return { ...r, rss: treeRssMb(target.pid), cpuUs: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.requests), busy: busyShare(m0, m1) };
-}
-
-function row(mode: string, connections: number, name: string, r: Point): void {
-  console.log(`${mode.padEnd(11)}${String(connections).padStart(5)}  ${name.padEnd(22)}${fmt(r.rps).padStart(7)}  ${fmt(r.p50, 2).padStart(7)} ${fmt(r.p99, 2).padStart(7)}  ${String(r.rss).padStart(5)}  ${fmt(r.cpuUs).padStart(6)}  ${fmt(r.busy * 100).padStart(4)}%  ${r.errors + r.nonOk}`);
-}
-
-const HEADER = "mode       conns  target                  req/s   p50 ms  p99 ms  rss MB  µs/req  busy  errors";
-const bodyOf = (stream: boolean, content = "benchmark") => JSON.stringify({ model: "fake-model", stream, messages: [{ role: "user", content }] });
-
-/** Registers a user and lifts its limits with the operator command; returns its session token. */
-async function benchUser(hubUrl: string, env: Record<string, string>, beforeAdmin?: () => Promise<void>): Promise<string> {
-  const email = `bench-${Date.now()}@example.com`;
-  const { access_token } = await json(`${hubUrl}/api/v1/auth/register`, { email, password: "bench-password-123" }) as { access_token: string };
-  await beforeAdmin?.();
-  admin(["set-plan", email, "enterprise", "--quota", "1000000000", "--rate-limit-ceiling", "1000000000"], env);
-  return access_token;
-}
-
-async function createKey(hubUrl: string, token: string): Promise<string> {
-  await Bun.sleep(200);
-  const { key } = await json(`${hubUrl}/api/v1/developer/api-keys`, { name: "bench", rate_limit: 1_000_000_000 }, token) as { key: string };
-  return key;
-}
+const measure = (target: Target, body: string, connections: number) => measurePoint(target, body, connections, SECONDS);
 
 async function main() {
   const { default: postgres } = await import("postgres");

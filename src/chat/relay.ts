@@ -1,4 +1,5 @@
 // Relays an upstream SSE stream event by event (never buffering a whole reply) while observing usage.
+import { pullStream } from "./pull_stream.ts";
 
 export interface StreamObservation {
   usage: { prompt_tokens: number; completion_tokens: number } | null;
@@ -22,8 +23,6 @@ export interface RelayHooks {
   /** Called on every upstream chunk (restarts the idle timer). */
   onChunk(): void;
 }
-
-const encoder = new TextEncoder();
 
 /** Reads usage and text from one parsed event into the observation. */
 function observe(parsed: Record<string, unknown>, observation: StreamObservation): void {
@@ -57,11 +56,8 @@ export function contentLength(payload: string): number {
 
 /** A stream that forwards each complete SSE line of `upstream` as soon as it arrives. */
 export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
-  const decoder = new TextDecoder();
   const observation: StreamObservation = { usage: null, completionChars: 0, sawDone: false, upstreamError: null };
   let buffer = "";
-  let finished = false;
 
   const handleLine = (line: string): string => {
     if (line.startsWith("data:")) {
@@ -97,42 +93,21 @@ export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks
     return out;
   };
 
-  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, end: "done" | "truncated" | "failed", error: unknown) => {
-    if (finished) return;
-    finished = true;
-    let tail = "";
-    if (buffer.trim()) tail += handleLine(buffer.trim());
-    buffer = "";
-    if (end === "done" && !observation.sawDone) end = "truncated";
-    if (end === "done" && observation.upstreamError) end = "failed";
-    tail += await hooks.onEnd(end, observation, error);
-    try {
-      if (tail) controller.enqueue(encoder.encode(tail));
-      controller.close();
-    } catch {}
-  };
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      // Keep reading until there is something to send: a pull that enqueues nothing is not called again.
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return await finish(controller, "done", null);
-          hooks.onChunk();
-          buffer += decoder.decode(value, { stream: true });
-          const out = drainLines();
-          if (out) return controller.enqueue(encoder.encode(out));
-        }
-      } catch (error) {
-        await finish(controller, "failed", error);
-      }
+  return pullStream(upstream, {
+    onChunk: () => hooks.onChunk(),
+    take(text) {
+      buffer += text;
+      return drainLines();
     },
-    async cancel() {
-      if (finished) return;
-      finished = true;
-      await reader.cancel().catch(() => {});
-      await hooks.onCancel(observation);
+    async finish(error) {
+      let tail = buffer.trim() ? handleLine(buffer.trim()) : "";
+      buffer = "";
+      let end: "done" | "truncated" | "failed" = error === null ? "done" : "failed";
+      if (end === "done" && !observation.sawDone) end = "truncated";
+      if (end === "done" && observation.upstreamError) end = "failed";
+      tail += await hooks.onEnd(end, observation, error);
+      return tail;
     },
-  }, { highWaterMark: 0 });
+    cancel: () => hooks.onCancel(observation),
+  });
 }

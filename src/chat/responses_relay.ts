@@ -1,4 +1,5 @@
 // Relays a Responses event stream event by event, observing usage; the terminal event waits for the caller's say.
+import { pullStream } from "./pull_stream.ts";
 import { responsesUsageOf, type ResponsesUsage } from "./responses.ts";
 
 export interface ResponsesObservation {
@@ -21,17 +22,13 @@ export interface ResponsesRelayHooks {
   onCancel(observation: ResponsesObservation): Promise<void>;
 }
 
-const encoder = new TextEncoder();
 const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 
 /** A stream forwarding each complete event of `upstream` as it arrives, untouched unless the model is renamed. */
 export function relayResponses(upstream: ReadableStream<Uint8Array>, hooks: ResponsesRelayHooks): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
-  const decoder = new TextDecoder();
   const observation: ResponsesObservation = { usage: null, outputChars: 0, failed: null };
   let buffer = "";
   let terminal = "";
-  let finished = false;
 
   const handleEvent = (block: string): string => {
     const dataLine = block.split("\n").find((l) => l.startsWith("data:"));
@@ -66,38 +63,19 @@ export function relayResponses(upstream: ReadableStream<Uint8Array>, hooks: Resp
     }
     return out;
   };
-  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
-    if (finished) return;
-    finished = true;
-    let tail = buffer.trim() ? handleEvent(buffer.replace(/\r/g, "").trim()) : "";
-    buffer = "";
-    const end = observation.failed ? "failed" : terminal ? "completed" : "truncated";
-    tail += await hooks.onEnd(end, observation, terminal, error);
-    try {
-      if (tail) controller.enqueue(encoder.encode(tail));
-      controller.close();
-    } catch {}
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return await finish(controller, null);
-          hooks.onChunk();
-          buffer += decoder.decode(value, { stream: true });
-          const out = drain();
-          if (out) return controller.enqueue(encoder.encode(out));
-        }
-      } catch (error) {
-        await finish(controller, error);
-      }
+  return pullStream(upstream, {
+    onChunk: () => hooks.onChunk(),
+    take(text) {
+      buffer += text;
+      return drain();
     },
-    async cancel() {
-      if (finished) return;
-      finished = true;
-      await reader.cancel().catch(() => {});
-      await hooks.onCancel(observation);
+    async finish(error) {
+      let tail = buffer.trim() ? handleEvent(buffer.replace(/\r/g, "").trim()) : "";
+      buffer = "";
+      const end = observation.failed ? "failed" : terminal ? "completed" : "truncated";
+      tail += await hooks.onEnd(end, observation, terminal, error);
+      return tail;
     },
-  }, { highWaterMark: 0 });
+    cancel: () => hooks.onCancel(observation),
+  });
 }
