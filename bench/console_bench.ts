@@ -68,11 +68,26 @@ try {
     }
     return stats(samples);
   };
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  // The request log's nth page, reached by following its "older" links as a reader would.
+  const olderPage = async (n: number) => {
+    let path = "/dashboard/logs";
+    for (let i = 1; i < n; i++) {
+      const body = await (await app.handle(new Request(`http://localhost${path}`, { headers: { cookie } }))).text();
+      path = /rel="next" href="([^"]+)"/.exec(body)![1]!.replaceAll("&amp;", "&");
+    }
+    return path;
+  };
   const rows: Array<[string, ReturnType<typeof stats>]> = [
     ["GET /dashboard", await timePage("/dashboard")],
     ["GET /usage?days=30", await timePage("/usage?days=30")],
     ["GET /usage?days=90", await timePage("/usage?days=90")],
     ["GET /usage?days=90 (htmx fragment)", await timePage("/usage?days=90", { "hx-request": "true" })],
+    ["GET /dashboard/logs", await timePage("/dashboard/logs")],
+    ["GET /dashboard/logs (htmx, 10th page)", await timePage(await olderPage(10), { "hx-request": "true" })],
+    [`GET /dashboard/logs?key= (one of 3)`, await timePage(`/dashboard/logs?key=${keys[1]}`)],
+    ["GET /dashboard/logs?model=&from=&to=", await timePage(`/dashboard/logs?model=meta-llama%2Fllama-3.1-8b-instruct&from=${daysAgo(60)}&to=${daysAgo(30)}`)],
+    ["GET /dashboard/logs?status=5xx (none)", await timePage("/dashboard/logs?status=5xx")],
   ];
   const raw: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -82,7 +97,7 @@ try {
   }
   const baseline = stats(raw);
   console.log(`Page server time with ${RECORDS.toLocaleString("en-US")} records (${RUNS} runs each, PostgreSQL, in-process app.handle):`);
-  for (const [name, s] of rows) console.log(`  ${name.padEnd(36)} p50 ${s.p50.toFixed(1).padStart(6)} ms   p95 ${s.p95.toFixed(1).padStart(6)} ms   max ${s.max.toFixed(1).padStart(6)} ms`);
+  for (const [name, s] of rows) console.log(`  ${name.padEnd(40)} p50 ${s.p50.toFixed(1).padStart(6)} ms   p95 ${s.p95.toFixed(1).padStart(6)} ms   max ${s.max.toFixed(1).padStart(6)} ms`);
   console.log(`  baseline: 30-day history from raw records  p50 ${baseline.p50.toFixed(1).padStart(6)} ms   (rollups make the page ${(baseline.p50 / rows[1]![1].p50).toFixed(0)}× faster)`);
 } finally {
   await runtime.close();

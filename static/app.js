@@ -28,6 +28,23 @@
     }
   });
 
+  // The request log renders UTC times; with JavaScript they show in the viewer's time zone, and the page says so.
+  function localiseTimes(root) {
+    var times = root.querySelectorAll ? root.querySelectorAll("time[data-local]") : [];
+    if (!times.length) return;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    for (var i = 0; i < times.length; i++) {
+      var date = new Date(times[i].getAttribute("datetime"));
+      if (isNaN(date.getTime())) continue;
+      times[i].textContent = date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + " " + pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds());
+      times[i].removeAttribute("data-local");
+    }
+    var note = document.querySelector("[data-local-note]");
+    if (note) note.textContent = note.getAttribute("data-local-note");
+  }
+  document.addEventListener("DOMContentLoaded", function () { localiseTimes(document); });
+  document.addEventListener("htmx:after:swap", function () { localiseTimes(document); });
+
   // The playground streams the answer with fetch when JavaScript is on; the form posts normally otherwise.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -109,3 +109,35 @@ export interface PublicModel {
   /** Whether routing can reach it now; absent where health is not shown. */
   up?: boolean;
 }
+
+/** One call in the request log (/dashboard/logs); `id` is the X-Request-Id it was answered with. */
+export interface LogRow {
+  id: string;
+  createdAt: string;
+  endpoint: string;
+  keyName: string;
+  keyPrefix: string;
+  model: string | null;
+  upstream: string | null;
+  upstreamModel: string | null;
+  attempts: number;
+  status: number;
+  outcome: string;
+  promptTokens: number;
+  completionTokens: number;
+  tokensEstimated: boolean;
+  cost: number;
+  latencyMs: number;
+  ttfbMs: number | null;
+  stream: boolean;
+  error: string | null;
+}
+
+/** The request log's filters as the form shows them (strings, "" for none). */
+export interface LogFilterView {
+  key: string;
+  model: string;
+  status: string;
+  from: string;
+  to: string;
+}

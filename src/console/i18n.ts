@@ -4,6 +4,7 @@ import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
 import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
 import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
+import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -12,6 +13,7 @@ export const LANG_COOKIE = "aihub_lang";
 const zh = {
   ...ACCOUNT_ZH,
   ...ERRORS_ZH,
+  ...LOGS_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -108,6 +110,7 @@ export type MessageKey = keyof typeof zh;
 const en: Record<MessageKey, string> = {
   ...ACCOUNT_EN,
   ...ERRORS_EN,
+  ...LOGS_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

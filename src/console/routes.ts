@@ -6,6 +6,7 @@ import { adminPages } from "./admin_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { legacyPaths } from "./legacy_paths.ts";
+import { logPages } from "./log_pages.ts";
 import { playgroundPages } from "./playground_pages.ts";
 import { publicPages } from "./public_pages.ts";
 import { type AccountConsoleDeps, recoveryPages } from "./recovery_pages.ts";
@@ -21,6 +22,7 @@ export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))
+    .use(logPages(deps))
     .use(playgroundPages(deps))
     .use(recoveryPages(deps))
     .use(settingsPages(deps))

@@ -13,3 +13,5 @@ export type { CurrentUsage } from "./model.ts";
 export { usageRoutes } from "./routes.ts";
 export type { UsageDeps } from "./routes.ts";
 export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";
+export { requestLog, requestLogEntry } from "./logs.ts";
+export type { LogCursor, LogEntry, LogFilters, StatusClass } from "./logs.ts";

@@ -2,10 +2,11 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "../types.ts";
 
-const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.models"]> = [
+const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.models" | "nav.logs"]> = [
   ["/dashboard", "nav.dashboard"],
   ["/dashboard/api-keys", "nav.keys"],
   ["/dashboard/usage", "nav.usage"],
+  ["/dashboard/logs", "nav.logs"],
   ["/dashboard/playground", "nav.playground"],
   ["/reference", "nav.reference"],
   ["/dashboard/settings", "nav.settings"],

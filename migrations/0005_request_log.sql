@@ -1,0 +1,1 @@
+CREATE INDEX "idx_usage_records_user_failed" ON "usage_records" USING btree ("user_id","created_at") WHERE "usage_records"."status" >= 400;
