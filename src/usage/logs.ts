@@ -15,6 +15,9 @@ export interface LogFilters {
 }
 
 /** Where a page ends: the last row's created_at (as PostgreSQL's microsecond text, so no row is skipped) and id. */
+/** What a usage record id can look like (the request id a call was answered with): word characters and dashes. */
+const RECORD_ID = /^[\w-]{1,64}$/;
+
 export interface LogCursor {
   createdAt: string;
   id: string;
@@ -81,6 +84,8 @@ export async function requestLog(db: Db, userId: number, options: { filters?: Lo
 
 /** One of the user's calls by its id (the X-Request-Id it was answered with); null when it is not theirs or not there. */
 export async function requestLogEntry(db: Db, userId: number, id: string) {
+  // Anything else names no call (and a NUL must not reach PostgreSQL, which refuses it with an error).
+  if (!RECORD_ID.test(id)) return null;
   const rows = await db.select(columns).from(usageRecords).innerJoin(apiKeys, eq(apiKeys.id, usageRecords.apiKeyId))
     .where(and(eq(usageRecords.id, id), eq(usageRecords.userId, userId))).limit(1);
   return rows[0] ?? null;

@@ -49,4 +49,9 @@ describe("requestLog()", () => {
     expect(await requestLogEntry(db, userId + 1000, "rec-1")).toBeNull();
     expect((await requestLogEntry(db, userId, "rec-1"))?.keyName).toBe("log key");
   });
+
+  test("an id no call can have (a NUL, a quote) is no call, not a database error", async () => {
+    const db = hub.runtime.deps.database.db;
+    for (const id of ["\u0000", "rec-1\u0000", "x'y", "a".repeat(65)]) expect(await requestLogEntry(db, userId, id)).toBeNull();
+  });
 });
