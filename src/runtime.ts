@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { type AdminDeps, promoteAdminEmails } from "./admin/mod.ts";
-import { type AlertDeps, keyRevoked, quotaAdmitted, sweepExpiringKeys } from "./alerts/mod.ts";
+import { type AlertDeps, crossedThreshold, keyRevoked, quotaAdmitted, sweepExpiringKeys } from "./alerts/mod.ts";
 import type { AccountCareDeps, AuthDeps } from "./auth/mod.ts";
 import { type Catalog, createSealer, openCatalog } from "./catalog/mod.ts";
 import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
@@ -183,7 +183,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       invalidate({ keyHash });
       keyRevoked(alertDeps, keyHash).catch(background("key.revoked event"));
     },
-    onQuotaAdmitted: (event) => void quotaAdmitted(alertDeps, event).catch(background("quota alert")),
+    // Every admitted chat call passes here: only the one landing on 80 % or 100 % starts any async work.
+    onQuotaAdmitted: (event) => {
+      if (crossedThreshold(event.used, event.limit) !== null) void quotaAdmitted(alertDeps, event).catch(background("quota alert"));
+    },
     mailer,
     wakeWebhooks,
     onUserChanged: (userId) => invalidate({ userId }),

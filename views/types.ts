@@ -1,5 +1,6 @@
 // The props the console's views render: plain data, prepared by the routes. Views import only these types.
 import type { Lang, Translate } from "../src/console/i18n.ts";
+import type { UsageRecord } from "../src/usage/record.ts";
 
 export interface PageContext {
   t: Translate;
@@ -111,26 +112,13 @@ export interface PublicModel {
 }
 
 /** One call in the request log (/dashboard/logs); `id` is the X-Request-Id it was answered with. */
-export interface LogRow {
-  id: string;
-  createdAt: string;
-  endpoint: string;
+export interface LogRow extends Pick<UsageRecord, "id" | "createdAt" | "endpoint" | "model" | "upstream" | "status" | "promptTokens" | "completionTokens" | "tokensEstimated" | "cost" | "latencyMs" | "ttfbMs" | "stream" | "error"> {
   keyName: string;
   keyPrefix: string;
-  model: string | null;
-  upstream: string | null;
   upstreamModel: string | null;
   attempts: number;
-  status: number;
+  /** How the call ended, as stored. */
   outcome: string;
-  promptTokens: number;
-  completionTokens: number;
-  tokensEstimated: boolean;
-  cost: number;
-  latencyMs: number;
-  ttfbMs: number | null;
-  stream: boolean;
-  error: string | null;
 }
 
 /** The request log's filters as the form shows them (strings, "" for none). */

@@ -47,7 +47,7 @@ export async function quotaAdmitted(deps: AlertDeps, event: QuotaAdmitted): Prom
   if (!(await claimNotice(deps.db, `quota:${event.userId}:${event.periodKey}:${percent}`))) return;
   const [user] = await deps.db.select().from(users).where(eq(users.id, event.userId)).limit(1);
   if (!user || user.deletedAt) return;
-  await deps.mailer.send(user.email, user.lang, { kind: "quota_threshold", percent, used: event.used, limit: event.limit, url: `${deps.publicUrl}/usage` });
+  await deps.mailer.send(user.email, user.lang, { kind: "quota_threshold", percent, used: event.used, limit: event.limit, url: `${deps.publicUrl}/dashboard/usage` });
   const data = { threshold: percent, quota_used: event.used, quota_limit: event.limit, period_start: event.periodKey };
   if (await emitEvent(deps.db, user.id, "quota.threshold", data)) deps.wakeWebhooks();
 }

@@ -1,5 +1,6 @@
 // The console's 404 and 500 pages: in the page's language, with the request id so a report can be traced.
 import type { Lang, Translate } from "../../src/console/i18n.ts";
+import { ErrorShell } from "../partials/alert.tsx";
 
 export interface ConsoleErrorProps {
   t: Translate;
@@ -14,24 +15,11 @@ export function ConsoleErrorPage(props: ConsoleErrorProps): JSX.Element {
   const missing = props.status === 404;
   const title = missing ? t("errorPage.notFound") : t("errorPage.internal");
   return (
-    <>
-      {"<!doctype html>"}
-      <html lang={props.lang}>
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title safe>{`${props.status} · ${title} · AI Hub`}</title>
-          <link rel="stylesheet" href="/static/app.css" />
-        </head>
-        <body>
-          <main id="main" class="container">
-            <h1 safe>{`${props.status} · ${title}`}</h1>
-            <p safe>{missing ? t("errorPage.notFoundHint", { path: props.path }) : t("errorPage.internalHint")}</p>
-            <p class="muted"><span safe>{t("errorPage.requestId")}</span> <code class="mono" safe>{props.requestId}</code></p>
-            <p><a class="button" href="/" safe>{t("errorPage.home")}</a> <a class="button secondary" href="/models" safe>{t("nav.models")}</a></p>
-          </main>
-        </body>
-      </html>
-    </>
+    <ErrorShell lang={props.lang} title={`${props.status} · ${title}`}>
+      <h1 safe>{`${props.status} · ${title}`}</h1>
+      <p safe>{missing ? t("errorPage.notFoundHint", { path: props.path }) : t("errorPage.internalHint")}</p>
+      <p class="muted"><span safe>{t("errorPage.requestId")}</span> <code class="mono" safe>{props.requestId}</code></p>
+      <p><a class="button" href="/" safe>{t("errorPage.home")}</a> <a class="button secondary" href="/models" safe>{t("nav.models")}</a></p>
+    </ErrorShell>
   );
 }
