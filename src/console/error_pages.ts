@@ -13,12 +13,14 @@ function savedLang(cookieHeader: string | null): string | undefined {
   return undefined;
 }
 
-/** A 404 or 500 page (an alert fragment for htmx) in the language the console would pick for `request`. */
-export function consoleErrorPage(request: Request, options: { status: 404 | 500; path: string; requestId: string }): Response {
+const TITLES = { 404: "errorPage.notFound", 500: "errorPage.internal", 503: "errorPage.unavailable" } as const;
+
+/** A 404, 500 or 503 page (an alert fragment for htmx) in the language the console would pick for `request`. */
+export function consoleErrorPage(request: Request, options: { status: 404 | 500 | 503; path: string; requestId: string }): Response {
   const lang = pickLang(savedLang(request.headers.get("cookie")), request.headers.get("accept-language"));
   const t = translator(lang);
   const body = request.headers.get("hx-request") === "true"
-    ? Alert({ message: `${options.status === 404 ? t("errorPage.notFound") : t("errorPage.internal")} (${t("errorPage.requestId")} ${options.requestId})` })
+    ? Alert({ message: `${t(TITLES[options.status])} (${t("errorPage.requestId")} ${options.requestId})` })
     : ConsoleErrorPage({ t, lang, status: options.status, path: options.path, requestId: options.requestId });
   return new Response(body as string, {
     status: options.status,

@@ -43,7 +43,7 @@ export function lastResortResponse(): Response {
 }
 
 /** How pages (every path but the API's) answer an unknown path or an unexpected failure; the console provides it. */
-export type ErrorPageRenderer = (request: Request, options: { status: 404 | 500; path: string; requestId: string }) => Response;
+export type ErrorPageRenderer = (request: Request, options: { status: 404 | 500 | 503; path: string; requestId: string }) => Response;
 
 /** Request ids, capped body parsing and error mapping, applied to every route; `errorPage` renders pages' 404s and 500s. */
 export function httpPlugin(log: Logger, options: { errorPage?: ErrorPageRenderer } = {}) {
@@ -86,8 +86,15 @@ export function httpPlugin(log: Logger, options: { errorPage?: ErrorPageRenderer
         // The driver's message can name hosts and ports: it goes to the log, never into the body.
         logDatabaseDown(log, path, error);
         mapped = DATABASE_UNAVAILABLE;
-        // Console pages answer as a page (or an htmx fragment), not JSON.
-        if (!isApiPath(path)) return errorPage(mapped, { htmx: request.headers.get("hx-request") === "true", headers });
+        // Console pages answer as a page (or an htmx fragment) in the visitor's language, not JSON.
+        if (!isApiPath(path)) {
+          set.status = mapped.status;
+          const page = options.errorPage
+            ? options.errorPage(request, { status: 503, path, requestId: headers["x-request-id"] })
+            : errorPage(mapped, { htmx: request.headers.get("hx-request") === "true", headers });
+          for (const [name, value] of Object.entries(mapped.headers)) page.headers.set(name, value);
+          return page;
+        }
       } else {
         log.error("unhandled error", { path, error });
         if (options.errorPage && !isApiPath(path)) {

@@ -55,12 +55,17 @@ describe("while the database is unreachable", () => {
     });
   }
 
-  test("a console page answers an HTML 503 and keeps the session cookie", async () => {
-    const response = await send("/dashboard", { headers: { cookie: `aihub_session=${token}`, accept: "text/html" } });
+  test("a console page answers an HTML 503 in the visitor's language and keeps the session cookie", async () => {
+    const response = await send("/dashboard", { headers: { cookie: `aihub_session=${token}`, accept: "text/html", "accept-language": "en" } });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("1");
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(await response.text()).toContain("the database is unavailable");
+    expect(await response.text()).toContain("The database cannot be reached right now");
+    const zh = await send("/dashboard", { headers: { cookie: `aihub_session=${token}`, accept: "text/html", "accept-language": "zh-CN,zh;q=0.9" } });
+    expect(zh.status).toBe(503);
+    const page = await zh.text();
+    expect(page).toContain('lang="zh-CN"');
+    expect(page).toContain("数据库暂时无法连接");
     // Being logged out by an outage would be a second failure on top of the first.
     expect(response.headers.getSetCookie().some((c) => c.startsWith("aihub_session="))).toBe(false);
   });
