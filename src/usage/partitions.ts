@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../db/mod.ts";
 
 /** The transaction-scoped advisory lock one maintenance step runs under, so several hubs never do it twice at once. */
-const MAINTENANCE_LOCK = 4242002;
+export const USAGE_MAINTENANCE_LOCK = 4242002;
 const DEFAULT_PARTITION = "usage_records_default";
 const MONTHLY = /^usage_records_(\d{4})_(\d{2})$/;
 
@@ -56,7 +56,7 @@ export async function usagePartitions(db: Db): Promise<Map<string, Date>> {
  */
 async function underLock(db: Db, step: (tx: Db) => Promise<void>): Promise<boolean> {
   return await db.transaction(async (tx) => {
-    const [got] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${MAINTENANCE_LOCK}) as locked`));
+    const [got] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${USAGE_MAINTENANCE_LOCK}) as locked`));
     if (!got?.locked) return false;
     // DDL on a partition waits for the parent's readers and writers, and they queue behind it: never for long.
     await tx.execute(sql`set local lock_timeout = '2s'`);
