@@ -23,6 +23,9 @@ export interface GatewayFixture {
   key: string;
   token: string;
   userId: number;
+  /** The fixture user's sign-in, for console pages. */
+  email: string;
+  password: string;
   /** POSTs an OpenAI chat body with the fixture's key (or `key`). */
   post(body: unknown, key?: string): Promise<Response>;
   quotaUsed(): Promise<number>;
@@ -54,6 +57,8 @@ export async function openGatewayFixture(setup: GatewaySetup, options: { databas
     key,
     token: account.token,
     userId,
+    email: account.email,
+    password: account.password,
     post: (body, k = key) => hub.request("/v1/chat/completions", { method: "POST", token: k, json: body }),
     quotaUsed: async () => ((await (await hub.request("/api/v1/developer/usage/current", { token: account.token })).json()) as { quota_used: number }).quota_used,
     async recordsOf() {
