@@ -106,9 +106,11 @@ export async function maintainUsagePartitions(db: Db, options: { retentionDays: 
       if (present) return;
       const from = bound(month);
       const to = bound(monthStart(month, 1));
-      // Filled and attached rather than CREATE ... PARTITION OF: attaching takes a weaker lock on usage_records (writes
-      // go on), and the default partition must first give up the rows of this month or the attach fails.
-      await tx.execute(sql.raw(`lock table usage_records in share update exclusive mode`));
+      // The default partition must give up this month's rows before the month is attached, and no writer may put one
+      // back in between: the whole table is locked for this step (rare: once a month, or for strays; no rows to move
+      // in the usual case). A weaker lock is not enough: a write that began before the attach routes by the old
+      // partition list and fails when it lands in the default partition (seen in partitions_test.ts).
+      await tx.execute(sql.raw(`lock table usage_records in access exclusive mode`));
       await tx.execute(sql.raw(`create table "${name}" (like usage_records including defaults)`));
       round.moved += countOf(await tx.execute(sql.raw(`with moved as (delete from "${DEFAULT_PARTITION}" where created_at >= ${from} and created_at < ${to} returning *),
         copied as (insert into "${name}" select * from moved returning 1) select count(*)::int as n from copied`)));

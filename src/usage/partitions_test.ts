@@ -154,6 +154,32 @@ if (BACKENDS.includes("postgres")) {
       }
     });
 
+    test("writers going on while a round creates months and moves strays lose and double nothing", async () => {
+      const database = await testDatabase("postgres");
+      const owner = await account(database);
+      const write = await usageBatchWriter(database);
+      // A "now" decades ahead (retention off): its months have no partition, so records written for them are strays.
+      const later = new Date("2080-05-15T00:00:00Z");
+      const dates = [new Date("2080-05-02T00:00:00Z"), new Date("2080-06-20T00:00:00Z"), new Date()];
+      const batches = Array.from({ length: 12 }, (_, i) => Array.from({ length: 25 }, (_, j) => record(owner, new Date(dates[(i + j) % 3]!.getTime() + i * 60_000 + j))));
+      await write(batches[0]!);
+      const writing = Promise.all(batches.slice(1).map(async (batch, i) => {
+        await Bun.sleep(i * 5);
+        await write(batch);
+        await write(batch);
+      }));
+      const round = await maintainUsagePartitions(database.db, { retentionDays: 0, now: later });
+      await writing;
+      expect(round.created).toEqual(["usage_records_2080_05", "usage_records_2080_06"]);
+      const all = batches.flat();
+      const stored = rowsOf<{ id: string; part: string }>(await database.db.execute(sql`select id, tableoid::regclass::text as part from usage_records where user_id = ${owner.userId}`));
+      expect(stored.map((r) => r.id).sort()).toEqual(all.map((r) => r.id).sort());
+      // Whatever landed after the round sits in its new month, not in the default partition.
+      expect(stored.filter((r) => r.part === "usage_records_default")).toEqual([]);
+      const daily = await dailyOf(database, owner.userId);
+      expect(daily.reduce((sum, d) => sum + d.requests, 0)).toBe(all.length);
+    });
+
     test("a query over one day of this month reads only this month's partition", async () => {
       const database = await testDatabase("postgres");
       const start = monthStart(new Date());
