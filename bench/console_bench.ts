@@ -45,6 +45,9 @@ try {
     insert into usage_daily (user_id, day, api_key_id, model, requests, successful, prompt_tokens, completion_tokens, cost)
     select user_id, (created_at at time zone 'UTC')::date, api_key_id, coalesce(model, ''), count(*), count(*), sum(prompt_tokens), sum(completion_tokens), sum(cost)
     from usage_records where user_id = ${user.id} group by 1, 2, 3, 4`);
+  // Months before this one had no partition yet (a fresh database has this month and the next): their records sit in
+  // the default partition until the hourly upkeep moves them, as it does here at once.
+  await runtime.maintainUsage();
   await sqlClient.unsafe(`analyze`);
   console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 

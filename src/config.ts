@@ -19,6 +19,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** DATABASE_POOLER=transaction: DATABASE_URL points at PgBouncer (or alike) in transaction mode, so no prepared statements. */
+  databasePooler: "none" | "transaction";
+  /** Usage records older than this many days are dropped a whole month at a time (0: kept forever); rollups stay. */
+  usageRetentionDays: number;
   redisUrl: string | null;
   /** Prefix of every Redis key, so several hubs (or test runs) can share one Redis. */
   redisPrefix: string;
@@ -111,6 +115,14 @@ function workersFrom(env: Record<string, string | undefined>, databaseUrl: strin
   return workers;
 }
 
+/** DATABASE_POOLER: "transaction" behind a transaction-mode pooler; "none" (or unset) when the hub holds its own connections. */
+function poolerFrom(env: Record<string, string | undefined>, databaseUrl: string | null): "none" | "transaction" {
+  const raw = env.DATABASE_POOLER || "none";
+  if (raw !== "none" && raw !== "transaction") throw new ConfigError(`DATABASE_POOLER must be "transaction" (PgBouncer in transaction mode) or "none", got "${raw}"`);
+  if (raw === "transaction" && !databaseUrl) throw new ConfigError("DATABASE_POOLER=transaction needs DATABASE_URL: the embedded database (PGlite) has no pooler in front of it");
+  return raw;
+}
+
 /** Validates the environment once; throws ConfigError saying what is wrong and how to fix it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = intFrom(env, "PORT", 3000, 0, 65535);
@@ -165,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host,
     dataDir,
     databaseUrl,
+    databasePooler: poolerFrom(env, databaseUrl),
+    usageRetentionDays: intFrom(env, "USAGE_RETENTION_DAYS", 400, 0, 100 * 366),
     redisUrl,
     redisPrefix: env.REDIS_PREFIX || "aihub",
     jwtSecret,

@@ -38,6 +38,12 @@ describe("loadConfig()", () => {
     expect(loadConfig({ ...shared, WORKERS: "auto" }).workers).toBe(navigator.hardwareConcurrency);
   });
 
+  test("DATABASE_POOLER is none by default or transaction; USAGE_RETENTION_DAYS is 400 by default, 0 keeps records forever", () => {
+    const postgres = { DATABASE_URL: "postgres://localhost:6432/db", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig(postgres)).toMatchObject({ databasePooler: "none", usageRetentionDays: 400 });
+    expect(loadConfig({ ...postgres, DATABASE_POOLER: "transaction", USAGE_RETENTION_DAYS: "0" })).toMatchObject({ databasePooler: "transaction", usageRetentionDays: 0 });
+  });
+
   test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
   });
@@ -58,6 +64,9 @@ describe("loadConfig()", () => {
     [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process"],
     [{ WORKERS: "auto", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, "needs DATABASE_URL and REDIS_URL"],
     [{ WORKERS: "0" }, "WORKERS must be an integer from 1 to 256"],
+    [{ DATABASE_POOLER: "session", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, 'DATABASE_POOLER must be "transaction" (PgBouncer in transaction mode) or "none"'],
+    [{ DATABASE_POOLER: "transaction" }, "DATABASE_POOLER=transaction needs DATABASE_URL"],
+    [{ USAGE_RETENTION_DAYS: "-1" }, "USAGE_RETENTION_DAYS must be an integer from 0"],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {

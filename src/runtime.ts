@@ -22,7 +22,7 @@ import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createMailer, type Mailer, type Sender, startLoop, startMailSender } from "./mail/mod.ts";
 import { startWebhookSender, type WebhooksDeps } from "./webhooks/mod.ts";
-import { createGroupCommitWriter, openUsageJournal, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
+import { createGroupCommitWriter, maintainUsagePartitions, openUsageJournal, type PartitionRound, startUsageFlusher, storedQuotaUsed, usageBatchWriter, type UsageDeps, type UsageFlusher, type UsageJournal, writeUsageBatch } from "./usage/mod.ts";
 
 /** Everything the app's features need, opened once: each feature takes the part its own deps type names. */
 export interface AppDeps extends AuthDeps, AccountCareDeps, KeysDeps, UsageDeps, GatewayDeps, ConsoleDeps, WebhooksDeps, AdminDeps, MetricsDeps {
@@ -48,6 +48,8 @@ export interface Runtime {
   beginDrain(): void;
   /** Moves every settled usage record into the database now (tests, shutdown). */
   flushUsage(): Promise<void>;
+  /** One round of usage partition upkeep now (months ahead, strays moved, expired months dropped); hourly otherwise. */
+  maintainUsage(): Promise<PartitionRound>;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export interface RuntimeOptions {
 
 /** Opens the database (PostgreSQL or PGlite), Redis when configured, and the usage pipeline. */
 export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
-  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl, { pooler: config.databasePooler }) : await openPglite(config.dataDir));
   if (!options.skipMigrate) await migrate(database);
   const { db } = database;
   await loadPlans(db);
@@ -156,6 +158,14 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     }));
     workers.push(startLoop(() => sweepExpiringKeys(alertDeps), { pollMs: Math.max(notify.pollMs, 3600_000), log, name: "key expiry sweep" }));
   }
+  // Usage partitions: one round before serving (a hub down over a month boundary gets its month), then hourly.
+  const maintainUsage = async () => {
+    const round = await maintainUsagePartitions(db, { retentionDays: config.usageRetentionDays });
+    if (round.created.length + round.dropped.length + round.moved + round.expired > 0) log.info("usage partitions maintained", { ...round });
+    return round;
+  };
+  await maintainUsage().catch((error) => log.warn("usage partition maintenance failed; will retry within the hour", { error }));
+  workers.push(startLoop(async () => (await maintainUsage(), 0), { pollMs: 3600_000, log, name: "usage partition maintenance" }));
   const findOwner = async (userId: number) => (await db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1))[0] ?? null;
   const background = (what: string) => (error: unknown) => log.error(`${what} failed`, { error });
 
@@ -198,6 +208,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     beginDrain() {
       draining = true;
     },
+    maintainUsage,
     async flushUsage() {
       await drainWriter();
       if (flusher) await flusher.flushNow();

@@ -31,7 +31,7 @@ try {
     const pid = hubHoldsDataDir(config.dataDir);
     if (pid) throw new CommandError(`The hub (pid ${pid}) is running on ${config.dataDir} but its admin channel did not answer; try again once it has started.`);
   }
-  const database = config.databaseUrl ? await openPostgres(config.databaseUrl, { max: 1 }) : await openPglite(config.dataDir);
+  const database = config.databaseUrl ? await openPostgres(config.databaseUrl, { max: 1, pooler: config.databasePooler }) : await openPglite(config.dataDir);
   try {
     await migrate(database);
     const db = database.db;

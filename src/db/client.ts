@@ -17,14 +17,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects to PostgreSQL at `url` with a bounded pool. */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+/**
+ * Connects to PostgreSQL at `url` with a bounded pool. `pooler: "transaction"`: `url` is PgBouncer in transaction mode,
+ * where consecutive statements may land on different server connections, so none is prepared by name.
+ */
+export async function openPostgres(url: string, options: { max?: number; pooler?: "none" | "transaction" } = {}): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   // postgres.js's default backoff grows to 20 s between reconnection attempts: a hub would stay down
   // that long after PostgreSQL came back. A 1 s cap heals within a second and is still gentle on the server.
   const backoff = (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
-  const client = postgres(url, { max: options.max ?? 20, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff });
+  const client = postgres(url, { max: options.max ?? 20, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff, prepare: options.pooler !== "transaction" });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -35,6 +38,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** The rows of a raw `db.execute()`: postgres.js returns them as the result, PGlite under `.rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Opens (or creates) the embedded PGlite database under `dataDir/pglite`. */

@@ -1,5 +1,5 @@
 // The database feature: client, migrations, schema, and what counts as the database being unavailable.
-export { openPglite, openPostgres } from "./client.ts";
+export { openPglite, openPostgres, rowsOf } from "./client.ts";
 export type { Database, Db } from "./client.ts";
 export { isDatabaseUnavailable } from "./errors.ts";
 export { migrate } from "./migrate.ts";

@@ -1,6 +1,7 @@
 // One developer-API hub per setup for the gateway suites: a real HTTP upstream on loopback, a user and a key.
 import { afterAll, beforeAll, describe } from "bun:test";
 import { eq } from "drizzle-orm";
+import type { Database } from "../db/mod.ts";
 import { usageRecords, users } from "../db/schema/mod.ts";
 import { type FakeUpstream, startFakeUpstream } from "./fake_upstream.ts";
 import { createKey, createTestHub, registerUser, type TestHub } from "./harness.ts";
@@ -22,6 +23,9 @@ export interface GatewayFixture {
   key: string;
   token: string;
   userId: number;
+  /** The fixture user's sign-in, for console pages. */
+  email: string;
+  password: string;
   /** POSTs an OpenAI chat body with the fixture's key (or `key`). */
   post(body: unknown, key?: string): Promise<Response>;
   quotaUsed(): Promise<number>;
@@ -30,13 +34,17 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-/** Starts a fake upstream and a hub on `setup`, registers a user and creates a key with a generous limit. */
-export async function openGatewayFixture(setup: GatewaySetup): Promise<GatewayFixture> {
+/**
+ * Starts a fake upstream and a hub on `setup`, registers a user and creates a key with a generous limit; `database`
+ * and `env` as for createTestHub.
+ */
+export async function openGatewayFixture(setup: GatewaySetup, options: { database?: Database; env?: Record<string, string> } = {}): Promise<GatewayFixture> {
   const upstream = startFakeUpstream({ apiKey: "sk-upstream-secret" });
   const hub = await createTestHub({
     backend: setup.backend,
     redis: setup.redis,
-    env: { UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: "sk-upstream-secret", UPSTREAM_MODELS: "fake-model,other-model", UPSTREAM_INPUT_PRICE: "1", UPSTREAM_OUTPUT_PRICE: "2", UPSTREAM_TIMEOUT_MS: "1000" },
+    database: options.database,
+    env: { UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: "sk-upstream-secret", UPSTREAM_MODELS: "fake-model,other-model", UPSTREAM_INPUT_PRICE: "1", UPSTREAM_OUTPUT_PRICE: "2", UPSTREAM_TIMEOUT_MS: "1000", ...options.env },
   });
   const account = await registerUser(hub);
   const userId = account.user.id;
@@ -49,6 +57,8 @@ export async function openGatewayFixture(setup: GatewaySetup): Promise<GatewayFi
     key,
     token: account.token,
     userId,
+    email: account.email,
+    password: account.password,
     post: (body, k = key) => hub.request("/v1/chat/completions", { method: "POST", token: k, json: body }),
     quotaUsed: async () => ((await (await hub.request("/api/v1/developer/usage/current", { token: account.token })).json()) as { quota_used: number }).quota_used,
     async recordsOf() {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type App, createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
+import type { Database } from "../db/mod.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
 import { type Backend, REDIS_URL, testDatabase } from "./databases.ts";
 
@@ -22,9 +23,12 @@ export interface TestHub {
 
 let hubCount = 0;
 
-/** A hub on `backend`, with Redis limits when `redis` is set; extra env configures upstreams etc. */
-export async function createTestHub(options: { backend: Backend; redis?: boolean; env?: Record<string, string> }): Promise<TestHub> {
-  const database = await testDatabase(options.backend);
+/**
+ * A hub on `backend`, with Redis limits when `redis` is set; extra env configures upstreams etc. `database`: an
+ * already migrated database of `backend` instead of the process's shared one (e.g. reached through PgBouncer).
+ */
+export async function createTestHub(options: { backend: Backend; redis?: boolean; env?: Record<string, string>; database?: Database }): Promise<TestHub> {
+  const database = options.database ?? await testDatabase(options.backend);
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-test-")),
     JWT_SECRET: TEST_JWT_SECRET,

@@ -15,3 +15,5 @@ export type { UsageDeps } from "./routes.ts";
 export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory } from "./stats.ts";
 export { requestLog, requestLogEntry } from "./logs.ts";
 export type { LogCursor, LogEntry, LogFilters, StatusClass } from "./logs.ts";
+export { maintainUsagePartitions, monthStart, partitionName, usagePartitions } from "./partitions.ts";
+export type { PartitionRound } from "./partitions.ts";

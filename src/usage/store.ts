@@ -6,7 +6,9 @@ import type { UsageRecord } from "./record.ts";
 
 // One statement does the whole batch inside PostgreSQL: the records arrive as one JSON parameter, and the
 // rollups, quota counters and key counters are computed from the rows actually inserted (so a redelivered
-// record, already stored, adds nothing). Rows are ordered so concurrent writers lock them in the same order.
+// record, already stored, adds nothing). usage_records is partitioned by created_at, so its key is (id, created_at):
+// a redelivery carries the JSON written when the call ended, created_at included, and so still conflicts.
+// Rows are ordered so concurrent writers lock them in the same order.
 const WRITE_BATCH_SQL = `
 with input as (
   select * from jsonb_to_recordset($1::jsonb) as r(
@@ -22,7 +24,7 @@ inserted as (
     "promptTokens", "completionTokens", "tokensEstimated", "cost", "latencyMs", "ttfbMs", "stream", "error", "createdAt",
     "upstreamModel", coalesce("attempts", 0)
   from input order by "id"
-  on conflict (id) do nothing
+  on conflict (id, created_at) do nothing
   returning id, user_id, api_key_id, model, outcome, counts_quota, prompt_tokens, completion_tokens, cost, created_at
 ),
 daily as (
