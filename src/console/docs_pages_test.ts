@@ -74,18 +74,37 @@ describe("docs pages", () => {
           if (href === "/docs/api") continue;
           expect(href!.startsWith("/docs/examples/") || paths.has(href!)).toBe(true);
         }
+        // Links within the page land on a heading of it.
+        for (const [, id] of html.matchAll(/href="#([^"]+)"/g)) expect(html).toContain(`id="${id}"`);
       }
     }
   });
 
-  test("a zh-CN reader gets the Chinese quickstart, an English one the English", async () => {
+  test("a zh-CN reader gets the Chinese pages, an English reader the English ones", async () => {
     const zh = await (await hub.request("/docs/quickstart", { headers: ZH })).text();
     expect(zh).toContain('<html lang="zh-CN">');
-    expect(zh).toContain("快速开始");
-    expect(zh).toContain('href="/docs/authentication"');
+    expect(zh).toContain("快速开始：五分钟完成第一次对话调用");
+    expect(zh).not.toContain("本页暂无中文版");
+    expect(zh).toContain('<a href="/docs/authentication">身份验证</a>');
     const en = await (await hub.request("/docs/quickstart", { headers: EN })).text();
     expect(en).toContain("Quickstart: your first chat call in five minutes");
-    expect(en).not.toContain("快速开始");
+    expect(en).not.toContain("五分钟");
+    for (const [slug, heading] of [["authentication", "身份验证"], ["rate-limits", "速率限制与配额"], ["errors", "错误"], ["webhooks", "Webhooks"], ["", "AI Hub 开发文档"]] as const) {
+      expect(await (await hub.request(slug ? `/docs/${slug}` : "/docs", { headers: ZH })).text()).toContain(`>${heading}</h1>`);
+    }
+  });
+
+  test("a translated heading keeps the English anchor that other pages link to", async () => {
+    const errors = await (await hub.request("/docs/errors", { headers: ZH })).text();
+    expect(errors).toContain('href="/docs/rate-limits#what-counts"');
+    expect(await (await hub.request("/docs/rate-limits", { headers: ZH })).text()).toContain('<h2 id="what-counts">计入规则</h2>');
+  });
+
+  test("a page with no Chinese version yet says so to a zh-CN reader and shows the English", async () => {
+    const html = await (await hub.request("/docs/api-reference", { headers: ZH })).text();
+    expect(html).toContain("本页暂无中文版，以下为英文原文。");
+    expect(html).toContain('<article class="doc card" lang="en">');
+    expect(await (await hub.request("/docs/api-reference", { headers: EN })).text()).not.toContain("本页暂无中文版");
   });
 
   test("the examples the docs link to show as highlighted source", async () => {
