@@ -33,7 +33,7 @@ export function CallSnippets(props: { ctx: PageContext; target: SnippetTarget; i
       {shown.map((name) => (
         <div class="snippet">
           <div class="snippet-head">
-            <h3 safe>{LABELS[name]}</h3>
+            <h3>{LABELS[name]}</h3>
             <button type="button" class="secondary" data-copy={`${idPrefix}-${name}`} data-copy-status={`${idPrefix}-${name}-status`} data-copied={ctx.t("keys.copied")} aria-label={`${ctx.t("snippets.copy")}: ${LABELS[name]}`} safe>{ctx.t("snippets.copy")}</button>
           </div>
           <pre class="code" id={`${idPrefix}-${name}`} safe>{texts[name]}</pre>
