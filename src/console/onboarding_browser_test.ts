@@ -112,7 +112,8 @@ for (const lang of ["zh-CN", "en"] as const) {
         await page.goto(`${hub.hub.base}/dashboard`);
         expect(await doneSteps(page)).toBe(1);
         // The call: the curl snippet as copied from the page, run in a shell; the demo model answers in the page's language.
-        expect(await runInShell(snippets.curl!)).toContain(text.reply);
+        const answer = JSON.parse(await runInShell(snippets.curl!)) as { choices: Array<{ message: { content: string } }> };
+        expect(answer.choices[0]!.message.content).toContain(text.reply);
         await page.waitForFunction(() => document.querySelectorAll("#onboarding .step.done").length === 3, undefined, { timeout: 15_000 });
         expect(await page.textContent("#onboarding")).toContain(text.complete);
         expect(await page.textContent("#dashboard-body")).toContain("first key");
