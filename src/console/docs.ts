@@ -124,17 +124,20 @@ export function renderMarkdown(source: string, dir = ""): { title: string; safeH
 
 const cache = new Map<string, RenderedDoc | null>();
 
-/** The page `slug` in `lang` (its Chinese version where there is one, else English), rendered once and cached; null if none. */
-export function renderedDoc(slug: string, lang: Lang): RenderedDoc | null {
-  const key = `${lang}:${slug}`;
+/**
+ * The page `slug` in `lang` (its Chinese version where there is one, else English), rendered once and cached; null if
+ * none. `root` is the docs folder (another one in tests).
+ */
+export function renderedDoc(slug: string, lang: Lang, root = ROOT): RenderedDoc | null {
+  const key = `${root}:${lang}:${slug}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   const page = DOC_PAGES.find((p) => p.slug === slug);
   let doc: RenderedDoc | null = null;
   if (page) {
-    const zhPath = `${ROOT}zh-CN/${page.file}`;
+    const zhPath = `${root}zh-CN/${page.file}`;
     const useZh = lang === "zh-CN" && existsSync(zhPath);
-    const rendered = renderMarkdown(readFileSync(useZh ? zhPath : `${ROOT}${page.file}`, "utf8"), useZh ? "zh-CN" : "");
+    const rendered = renderMarkdown(readFileSync(useZh ? zhPath : `${root}${page.file}`, "utf8"), useZh ? "zh-CN" : "");
     doc = { ...rendered, lang: useZh ? "zh-CN" : "en" };
   }
   cache.set(key, doc);
