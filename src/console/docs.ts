@@ -4,7 +4,7 @@ import bash from "highlight.js/lib/languages/bash";
 import javascript from "highlight.js/lib/languages/javascript";
 import json from "highlight.js/lib/languages/json";
 import python from "highlight.js/lib/languages/python";
-import { Marked, type Tokens } from "marked";
+import { Marked, Renderer, type Tokens } from "marked";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Lang } from "./i18n.ts";
@@ -108,6 +108,10 @@ function markdown(dir: string): Marked {
         // javascript:, data: and the like never become links.
         if (/^(javascript|data|vbscript):/i.test(target.trim())) return this.parser.parseInline(tokens);
         return `<a href="${escapeHtml(target)}"${titled}>${this.parser.parseInline(tokens)}</a>`;
+      },
+      // Wide tables scroll inside their own box on phones, keeping their table semantics.
+      table(token: Tokens.Table) {
+        return `<div class="table-wrap">${Renderer.prototype.table.call(this, token)}</div>\n`;
       },
       image({ text }: Tokens.Image) {
         return escapeHtml(text);
