@@ -34,6 +34,7 @@ export function DocsPage(props: { ctx: PageContext; doc: DocView }): JSX.Element
             {DOC_NAV.map(([slug, key]) => (
               <li><a href={slug ? `/docs/${slug}` : "/docs"} aria-current={slug === doc.slug ? "page" : undefined} safe>{ctx.t(key)}</a></li>
             ))}
+            <li><a href="/reference" safe>{ctx.t("docs.cheatsheet")}</a></li>
             <li><a href="/docs/api" safe>{ctx.t("docs.openapi")}</a></li>
           </ul>
         </nav>
