@@ -1,4 +1,4 @@
-// Console behaviour that needs JavaScript: copy buttons and the streaming playground.
+// Console behaviour that needs JavaScript: copy buttons, closing the show-once key panel, and the streaming playground.
 // Everything else works with plain forms; htmx (loaded before this file) makes it faster.
 (function () {
   "use strict";
@@ -26,6 +26,24 @@
       document.execCommand("copy");
       done();
     }
+  });
+
+  // A show-once panel's "close" link removes it in place (without JavaScript the link reloads the page without it).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-dismiss]");
+    if (!link) return;
+    var panel = document.getElementById(link.getAttribute("data-dismiss"));
+    if (!panel) return;
+    event.preventDefault();
+    panel.remove();
+    var next = document.getElementById("name");
+    if (next) next.focus();
+  });
+
+  // After a revoke the new key's secret and snippets leave the screen too (the server sends HX-Trigger: key-revoked).
+  document.addEventListener("key-revoked", function () {
+    var panel = document.getElementById("key-created");
+    if (panel) panel.remove();
   });
 
   // The request log renders UTC times; with JavaScript they show in the viewer's time zone, and the page says so.

@@ -59,6 +59,23 @@ export interface KeyRow {
   lastUsedAt: string | null;
 }
 
+/** A key just created, shown once with snippets that call the hub with it. */
+export interface CreatedKey {
+  secret: string;
+  name: string;
+  /** The hub's base URL as the browser reached it, and the model the snippets name. */
+  baseUrl: string;
+  model: string;
+}
+
+/** The dashboard's first steps: what the account has done so far, and what the snippet needs. */
+export interface OnboardingState {
+  hasKey: boolean;
+  hasCall: boolean;
+  baseUrl: string;
+  model: string;
+}
+
 export interface QuotaView {
   used: number;
   total: number;

@@ -2,16 +2,27 @@
 
 const encoder = new TextEncoder();
 
-/** The demo's reply to `prompt`: says what it is and how to reach a real model. */
+/** Han characters (CJK ideographs): a prompt with any is answered in Chinese. */
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/**
+ * The demo's reply to `prompt`: says what it is and how to reach a real model, in the prompt's language as a real model
+ * would (Chinese when the prompt has Chinese characters, else English). The prompt decides rather than Accept-Language:
+ * SDK calls carry no language header, and the playground and the API then answer alike.
+ */
 export function demoReply(prompt: string): string {
   const echo = prompt.length > 200 ? `${prompt.slice(0, 200)}…` : prompt;
+  if (HAN.test(prompt)) {
+    return `这是 AI Hub 的离线演示模型：当前没有配置上游服务，这条回复由本地生成。你说的是：“${echo}”。` +
+      `设置 OPENROUTER_API_KEY 或 UPSTREAM_BASE_URL 即可连接真实模型。`;
+  }
   return `This is AI Hub's offline demo model: no upstream is configured, so this reply is generated locally. ` +
     `You said: "${echo}". Set OPENROUTER_API_KEY or UPSTREAM_BASE_URL to talk to a real model.`;
 }
 
-/** Splits text into word-sized pieces, as a model would stream it. */
+/** Splits text into word-sized pieces, as a model would stream it: words, or one or two CJK characters at a time. */
 export function demoChunks(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? [text];
+  return text.match(/\s*(?:[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”]{1,2}|[^\s\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”]+)/g) ?? [text];
 }
 
 /** A Response shaped like an OpenAI chat completion (JSON, or SSE when `stream`), without usage. */

@@ -2,6 +2,7 @@
 import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
 
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
+import { DOCS_EN, DOCS_ZH } from "./i18n_docs.ts";
 import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
 import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
 import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
@@ -103,6 +104,7 @@ const zh = {
   "common.cancel": "取消",
   ...ADMIN_ZH,
   ...PAGES_ZH,
+  ...DOCS_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -200,6 +202,7 @@ const en: Record<MessageKey, string> = {
   "common.cancel": "Cancel",
   ...ADMIN_EN,
   ...PAGES_EN,
+  ...DOCS_EN,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zh, en };

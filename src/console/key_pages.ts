@@ -6,9 +6,9 @@ import { rateLimitCeiling } from "../plans/mod.ts";
 import { ConfirmRevokePage, KeysPage } from "../../views/pages/keys.tsx";
 import { Alert } from "../../views/partials/alert.tsx";
 import { KeysSection, KeyTableRow } from "../../views/partials/keys.tsx";
-import type { FormErrors } from "../../views/types.ts";
+import type { CreatedKey, FormErrors } from "../../views/types.ts";
 import { formErrors, keyRow } from "./forms.ts";
-import { redirectTo } from "./render.ts";
+import { hubBaseUrl, redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession, requireUser } from "./session.ts";
 
 /** The API keys pages. */
@@ -21,10 +21,10 @@ export function keyPages(deps: ConsoleDeps) {
       const keys = (await listApiKeys(db, user!.id)).map(keyRow);
       return html(KeysPage({ ctx: page, keys, maxRate: rateLimitCeiling(user!) }));
     })
-    .post("/dashboard/api-keys", async ({ page, user, body, htmx, html, set }) => {
+    .post("/dashboard/api-keys", async ({ page, user, body, request, htmx, html, set }) => {
       const form = body as Record<string, string>;
       const values = { name: String(form.name ?? ""), description: String(form.description ?? ""), rate_limit: String(form.rate_limit ?? ""), expires_in_days: String(form.expires_in_days ?? "") };
-      let created: { secret: string; name: string } | undefined;
+      let created: CreatedKey | undefined;
       let errors: FormErrors | undefined;
       try {
         // The API's schema checks the form too: blank fields are absent, numbers are read as numbers.
@@ -36,7 +36,7 @@ export function keyPages(deps: ConsoleDeps) {
         });
         const made = await createApiKey(db, user!.id, { name: input.name, description: input.description, rateLimit: input.rate_limit, expiresInDays: input.expires_in_days, requireVerifiedEmail: config.notifications.requireEmailVerification });
         if (!made.ok) throw keyRefusal(made);
-        created = { secret: made.secret, name: made.key.name };
+        created = { secret: made.secret, name: made.key.name, baseUrl: hubBaseUrl(request, config), model: config.defaultModel };
       } catch (error) {
         errors = formErrors(error, values, { t: page.t });
       }
@@ -57,6 +57,8 @@ export function keyPages(deps: ConsoleDeps) {
       if (!confirmed) return html(ConfirmRevokePage({ ctx: page, item: keyRow(key) }));
       const revoked = await revokeApiKey(db, user!.id, id);
       if (revoked.ok) deps.onKeyRevoked(revoked.key.keyHash);
+      // The page's show-once secret panel goes with the revoke (app.js listens), whichever key it showed.
+      if (htmx) set.headers["hx-trigger"] = "key-revoked";
       return htmx ? html(KeyTableRow({ ctx: page, item: keyRow(revoked.ok ? revoked.key : key) })) : redirectTo("/dashboard/api-keys", false);
     });
 }

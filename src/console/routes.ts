@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { AdminDeps } from "../admin/mod.ts";
 import { adminCatalogPages } from "./admin_catalog_pages.ts";
 import { adminPages } from "./admin_pages.ts";
+import { docsPages } from "./docs_pages.ts";
 import { accountPages } from "./account_pages.ts";
 import { keyPages } from "./key_pages.ts";
 import { legacyPaths } from "./legacy_paths.ts";
@@ -19,6 +20,7 @@ import { usagePages } from "./usage_pages.ts";
 export function consoleRoutes(deps: ConsoleDeps & AccountConsoleDeps & AdminDeps) {
   return new Elysia()
     .use(publicPages(deps))
+    .use(docsPages(deps))
     .use(accountPages(deps))
     .use(keyPages(deps))
     .use(usagePages(deps))

@@ -2,19 +2,20 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { PageContext } from "../types.ts";
 
-const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.models" | "nav.logs"]> = [
+const NAV: Array<[string, "nav.dashboard" | "nav.keys" | "nav.usage" | "nav.playground" | "nav.reference" | "nav.settings" | "nav.models" | "nav.logs" | "nav.docs"]> = [
   ["/dashboard", "nav.dashboard"],
   ["/dashboard/api-keys", "nav.keys"],
   ["/dashboard/usage", "nav.usage"],
   ["/dashboard/logs", "nav.logs"],
   ["/dashboard/playground", "nav.playground"],
   ["/reference", "nav.reference"],
+  ["/docs", "nav.docs"],
   ["/dashboard/settings", "nav.settings"],
   ["/models", "nav.models"],
 ];
 
-/** What a visitor (not signed in) is offered: the catalogue. */
-const VISITOR_NAV: typeof NAV = [["/models", "nav.models"]];
+/** What a visitor (not signed in) is offered: the catalogue and the docs. */
+const VISITOR_NAV: typeof NAV = [["/models", "nav.models"], ["/docs", "nav.docs"]];
 
 export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: string }>): JSX.Element {
   const { ctx } = props;
@@ -31,6 +32,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
           <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
           <title safe>{`${props.title} · AI Hub`}</title>
           <link rel="stylesheet" href="/static/app.css" />
+          <link rel="stylesheet" href="/static/docs.css" />
           <script src="/static/htmx.min.js" defer></script>
           <script src="/static/app.js" defer></script>
         </head>
@@ -39,7 +41,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
           <header class="top">
             <div class="top-inner">
               <a class="logo" href={ctx.user ? "/dashboard" : "/"}>AI <span>Hub</span></a>
-              {ctx.user || ctx.path === "/models" || ctx.path === "/" ? (
+              {ctx.user || ctx.path === "/models" || ctx.path === "/" || ctx.path.startsWith("/docs") ? (
                 <nav class="main" aria-label="main">
                   {(ctx.user ? NAV : VISITOR_NAV).map(([href, key]) => (
                     <a href={href} aria-current={href === current ? "page" : undefined} safe>{ctx.t(key)}</a>
@@ -59,7 +61,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
             </div>
           </header>
           <main id="main">{props.children}</main>
-          <footer class="bottom">AI Hub · <a href="/reference" safe>{ctx.t("nav.reference")}</a></footer>
+          <footer class="bottom">AI Hub · <a href="/docs" safe>{ctx.t("nav.docs")}</a> · <a href="/reference" safe>{ctx.t("nav.reference")}</a></footer>
         </body>
       </html>
     </>

@@ -1,7 +1,8 @@
-// The dashboard: plan, quota bar, this month's requests / tokens / cost, and the last calls.
-import type { CallRow, PageContext, QuotaView, VerifyBannerState } from "../types.ts";
+// The dashboard: first steps for a new account, plan, quota bar, this month's requests / tokens / cost, and the last calls.
+import type { CallRow, OnboardingState, PageContext, QuotaView, VerifyBannerState } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
+import { Onboarding } from "../partials/onboarding.tsx";
 import { VerifyBanner } from "../partials/verify_banner.tsx";
 
 export interface DashboardProps {
@@ -13,6 +14,8 @@ export interface DashboardProps {
   noUpstream: boolean;
   /** Set while the email address is unverified (and mail can be sent). */
   verify?: VerifyBannerState;
+  /** The first steps, while the account is new (no call yet, or its first call just arrived). */
+  onboarding?: OnboardingState;
 }
 
 export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.Element {
@@ -50,13 +53,17 @@ export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.E
   );
 }
 
-export function DashboardPage(props: DashboardProps): JSX.Element {
+/**
+ * Everything that changes when calls arrive; while the first steps wait for a call, htmx fetches it again every few
+ * seconds (GET /dashboard answers htmx with this fragment), and stops once the call is there. Without JavaScript a
+ * reload shows the same.
+ */
+export function DashboardBody(props: DashboardProps): JSX.Element {
   const { ctx } = props;
+  const waiting = props.onboarding !== undefined && !props.onboarding.hasCall;
   return (
-    <BaseLayout ctx={ctx} title={ctx.t("dashboard.title")}>
-      <h1 safe>{ctx.t("dashboard.title")}</h1>
-      {props.verify ? <VerifyBanner ctx={ctx} banner={props.verify} /> : ""}
-      {props.noUpstream ? <p class="notice" role="note" safe>{ctx.t("dashboard.noUpstream")}</p> : ""}
+    <div id="dashboard-body" hx-get={waiting ? "/dashboard" : undefined} hx-trigger={waiting ? "every 3s" : undefined} hx-swap={waiting ? "outerHTML" : undefined}>
+      {props.onboarding ? <Onboarding ctx={ctx} state={props.onboarding} /> : ""}
       <div class="grid cols-4">
         <div class="card stat"><div class="label" safe>{ctx.t("dashboard.plan")}</div><div class="value" safe>{props.plan}</div></div>
         <div class="card stat"><div class="label" safe>{ctx.t("dashboard.requests")}</div><div class="value" safe>{props.month.requests.toLocaleString("en-US")}</div></div>
@@ -71,6 +78,19 @@ export function DashboardPage(props: DashboardProps): JSX.Element {
         <h2 safe>{ctx.t("dashboard.recent")}</h2>
         <CallsTable ctx={ctx} calls={props.recent} />
       </div>
+    </div>
+  );
+}
+
+export function DashboardPage(props: DashboardProps): JSX.Element {
+  const { ctx } = props;
+  return (
+    <BaseLayout ctx={ctx} title={ctx.t("dashboard.title")}>
+      <h1 safe>{ctx.t("dashboard.title")}</h1>
+      {props.verify ? <VerifyBanner ctx={ctx} banner={props.verify} /> : ""}
+      {props.noUpstream ? <p class="notice" role="note" safe>{ctx.t("dashboard.noUpstream")}</p> : ""}
+      <p class="muted small"><a href="/docs" safe>{ctx.t("dashboard.docsLink")}</a></p>
+      <DashboardBody {...props} />
     </BaseLayout>
   );
 }

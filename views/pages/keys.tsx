@@ -1,9 +1,9 @@
 // The API keys page, and the confirmation page a revoke without JavaScript goes through.
-import type { FormErrors, KeyRow, PageContext } from "../types.ts";
+import type { CreatedKey, FormErrors, KeyRow, PageContext } from "../types.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 import { KeysSection } from "../partials/keys.tsx";
 
-export function KeysPage(props: { ctx: PageContext; keys: KeyRow[]; maxRate: number; errors?: FormErrors; created?: { secret: string; name: string } }): JSX.Element {
+export function KeysPage(props: { ctx: PageContext; keys: KeyRow[]; maxRate: number; errors?: FormErrors; created?: CreatedKey }): JSX.Element {
   const { ctx } = props;
   return (
     <BaseLayout ctx={ctx} title={ctx.t("keys.title")}>

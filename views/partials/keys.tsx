@@ -1,6 +1,7 @@
-// API key partials: a table row, the create form (with its errors) and the show-once secret.
-import type { FormErrors, KeyRow, PageContext } from "../types.ts";
+// API key partials: a table row, the create form (with its errors) and the show-once secret with ready snippets.
+import type { CreatedKey, FormErrors, KeyRow, PageContext } from "../types.ts";
 import { Field } from "../components/field.tsx";
+import { CallSnippets } from "./snippets.tsx";
 
 export function KeyStatus(props: { ctx: PageContext; status: KeyRow["status"] }): JSX.Element {
   const { ctx, status } = props;
@@ -83,29 +84,33 @@ export function CreateKeyForm(props: { ctx: PageContext; maxRate: number; errors
   );
 }
 
-/** Shown once after creation: the secret, a copy button and the seed's warning. */
-export function KeyCreated(props: { ctx: PageContext; secret: string; name: string }): JSX.Element {
-  const { ctx } = props;
+/** Shown once after creation: the secret with a copy button, the seed's warning, and snippets that call the hub with it. */
+export function KeyCreated(props: { ctx: PageContext; created: CreatedKey }): JSX.Element {
+  const { ctx, created } = props;
   return (
     <div class="success" id="key-created" role="status">
-      <h2 safe>{`${ctx.t("keys.created")}: ${props.name}`}</h2>
+      <h2 safe>{`${ctx.t("keys.created")}: ${created.name}`}</h2>
       <p><strong safe>{ctx.t("keys.warning")}</strong></p>
       <div class="secret">
-        <input id="new-key-secret" type="text" readonly value={props.secret} aria-label={ctx.t("keys.created")} />
+        <input id="new-key-secret" type="text" readonly value={created.secret} aria-label={ctx.t("keys.created")} />
         <button type="button" data-copy="new-key-secret" data-copy-status="copy-status" data-copied={ctx.t("keys.copied")} safe>{ctx.t("keys.copy")}</button>
       </div>
       <p class="small muted" id="copy-status" aria-live="polite"></p>
-      <a class="button secondary" href="/dashboard/api-keys" safe>{ctx.t("keys.saved")}</a>
+      <h3 safe>{ctx.t("snippets.title")}</h3>
+      <p class="small muted" safe>{ctx.t("snippets.lead")}</p>
+      <CallSnippets ctx={ctx} target={{ baseUrl: created.baseUrl, model: created.model, secret: created.secret }} idPrefix="snippet" />
+      {/* A link without JavaScript (the page comes back without the secret); app.js removes the panel in place. */}
+      <p><a class="button secondary" href="/dashboard/api-keys" data-dismiss="key-created" safe>{ctx.t("snippets.dismiss")}</a></p>
     </div>
   );
 }
 
 /** Everything below the title: the show-once secret, the create form and the table; htmx swaps it whole. */
-export function KeysSection(props: { ctx: PageContext; keys: KeyRow[]; maxRate: number; errors?: FormErrors; created?: { secret: string; name: string } }): JSX.Element {
+export function KeysSection(props: { ctx: PageContext; keys: KeyRow[]; maxRate: number; errors?: FormErrors; created?: CreatedKey }): JSX.Element {
   const { ctx } = props;
   return (
     <div id="keys-section">
-      {props.created ? <KeyCreated ctx={ctx} secret={props.created.secret} name={props.created.name} /> : ""}
+      {props.created ? <KeyCreated ctx={ctx} created={props.created} /> : ""}
       <div class="grid keys-layout">
         <div class="card">
           <h2 safe>{ctx.t("keys.create")}</h2>
