@@ -23,16 +23,16 @@ export function AdminUsersPage(props: AdminUsersProps): JSX.Element {
         <button type="submit" safe>{ctx.t("admin.filter")}</button>
       </form>
       {props.users.length === 0 ? <p class="muted" safe>{ctx.t("admin.noUsers")}</p> : (
-        <div class="table-wrap card spaced"><table>
+        <div class="table-wrap card spaced"><table class="cards">
           <thead><tr><th scope="col" safe>{ctx.t("admin.email")}</th><th scope="col" safe>{ctx.t("admin.plan")}</th><th scope="col" safe>{ctx.t("admin.status")}</th><th scope="col" class="opt" safe>{ctx.t("admin.role")}</th><th scope="col" class="num opt" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num opt" safe>{ctx.t("admin.activeKeys")}</th></tr></thead>
           <tbody>{props.users.map((u) => (
             <tr>
               <td class="name"><a href={`/admin/users/${u.id}`} safe>{u.email}</a>{u.full_name ? <div class="small muted" safe>{u.full_name}</div> : ""}</td>
-              <td safe>{u.plan}</td>
-              <td><Status ctx={ctx} active={u.is_active} /></td>
-              <td class="opt" safe>{ctx.t(u.role === "admin" ? "admin.role.admin" : "admin.role.user")}</td>
-              <td class="num opt" safe>{`${u.quota_used.toLocaleString("en-US")} / ${u.monthly_quota.toLocaleString("en-US")}`}</td>
-              <td class="num opt" safe>{String(u.keys_active)}</td>
+              <td data-label={ctx.t("admin.plan")} safe>{u.plan}</td>
+              <td data-label={ctx.t("admin.status")}><Status ctx={ctx} active={u.is_active} /></td>
+              <td class="opt" data-label={ctx.t("admin.role")} safe>{ctx.t(u.role === "admin" ? "admin.role.admin" : "admin.role.user")}</td>
+              <td class="num opt" data-label={ctx.t("admin.requests")} safe>{`${u.quota_used.toLocaleString("en-US")} / ${u.monthly_quota.toLocaleString("en-US")}`}</td>
+              <td class="num opt" data-label={ctx.t("admin.activeKeys")} safe>{String(u.keys_active)}</td>
             </tr>
           ))}</tbody>
         </table></div>
