@@ -91,14 +91,14 @@ export function AdminUserPage(props: AdminUserProps): JSX.Element {
       </div>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.user.keys")}</h2>
-        <div class="table-wrap"><table>
-          <tbody>{props.keys.map((k) => <tr><td class="name" safe>{k.name}</td><td class="mono" safe>{`${k.key_prefix}…`}</td><td><Status ctx={ctx} active={k.is_active} /></td><td class="num opt" safe>{String(k.total_requests)}</td></tr>)}</tbody>
+        <div class="table-wrap"><table class="cards">
+          <tbody>{props.keys.map((k) => <tr><td class="name" safe>{k.name}</td><td class="mono" data-label={ctx.t("admin.key")} safe>{`${k.key_prefix}…`}</td><td data-label={ctx.t("admin.status")}><Status ctx={ctx} active={k.is_active} /></td><td class="num opt" data-label={ctx.t("admin.requests")} safe>{String(k.total_requests)}</td></tr>)}</tbody>
         </table></div>
       </section>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.user.subscriptions")}</h2>
-        <div class="table-wrap"><table>
-          <tbody>{props.subscriptions.map((s) => <tr><td safe>{s.plan}</td><td safe>{s.status}</td><td class="num" safe>{`$${s.price}`}</td><td class="opt" safe>{s.current_period_start.slice(0, 10)}</td><td class="opt small muted" safe>{s.note ?? ""}</td></tr>)}</tbody>
+        <div class="table-wrap"><table class="cards">
+          <tbody>{props.subscriptions.map((s) => <tr><td data-label={ctx.t("admin.plan")} safe>{s.plan}</td><td data-label={ctx.t("admin.status")} safe>{s.status}</td><td class="num" data-label="USD" safe>{`$${s.price}`}</td><td class="opt" safe>{s.current_period_start.slice(0, 10)}</td><td class="opt small muted" safe>{s.note ?? ""}</td></tr>)}</tbody>
         </table></div>
       </section>
     </AdminLayout>
