@@ -66,6 +66,9 @@ async function visit(context: BrowserContext, entry: ConsolePage, options: { lan
     const response = await page.goto(`${hub.hub.base}${path}`);
     const problems: string[] = [];
     if (response?.status() !== (entry.status ?? 200)) problems.push(`answered ${response?.status()}, not ${entry.status ?? 200}`);
+    // A page that sends this viewer elsewhere (a visitor to /login) would be checked under the wrong name.
+    const landed = new URL(page.url()).pathname;
+    if (landed !== new URL(path, hub.hub.base).pathname) problems.push(`landed on ${landed}`);
     if (options.javaScript && entry.ready) await page.waitForSelector(entry.ready, { timeout: 60_000 });
     problems.push(...(await layoutProblems(page)));
     if (options.javaScript) problems.push(...(await axeViolations(page)).map((v) => `axe: ${v}`));

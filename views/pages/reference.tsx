@@ -31,7 +31,7 @@ export function ReferencePage(props: ReferenceProps): JSX.Element {
       <div class="card">
         <h2>Endpoints</h2>
         <div class="table-wrap">
-          <table>
+          <table class="cards">
             <tbody>{ENDPOINTS.map(([method, path, what]) => <tr><td class="mono" safe>{method}</td><td class="mono" safe>{path}</td><td safe>{what}</td></tr>)}</tbody>
           </table>
         </div>
