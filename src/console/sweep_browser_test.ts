@@ -15,16 +15,16 @@ const ADMIN_EMAIL = "sweep-operator@example.com";
 const AXE = await Bun.file(Bun.resolveSync("axe-core/axe.min.js", import.meta.dir)).text();
 const PARALLEL = 3;
 
-let hub: ConsoleBrowser;
+let chrome: ConsoleBrowser;
 let setup: SweepSetup;
 beforeAll(async () => {
   // On PostgreSQL when the suites have it: a hub on a fresh PGlite takes far longer to start on a busy machine.
   const storage: Record<string, string> = BACKENDS.includes("postgres") ? { DATABASE_URL: await freshPostgresUrl(), JWT_SECRET: TEST_JWT_SECRET } : {};
-  hub = await openConsoleBrowser({ ...storage, ADMIN_EMAILS: ADMIN_EMAIL, WEBHOOK_ALLOW_PRIVATE: "true" });
-  setup = await setUpSweep(hub.browser, hub.hub.base, ADMIN_EMAIL);
-}, 60_000);
+  chrome = await openConsoleBrowser({ ...storage, ADMIN_EMAILS: ADMIN_EMAIL, WEBHOOK_ALLOW_PRIVATE: "true" });
+  setup = await setUpSweep(chrome.browser, chrome.hub.base, ADMIN_EMAIL);
+}, 120_000);
 afterAll(async () => {
-  await hub?.close();
+  await chrome?.close();
   await closeTestDatabases();
 });
 
@@ -63,12 +63,12 @@ async function visit(context: BrowserContext, entry: ConsolePage, options: { lan
   const page = await context.newPage();
   try {
     const path = typeof entry.path === "string" ? entry.path : entry.path(setup.fixture);
-    const response = await page.goto(`${hub.hub.base}${path}`);
+    const response = await page.goto(`${chrome.hub.base}${path}`);
     const problems: string[] = [];
     if (response?.status() !== (entry.status ?? 200)) problems.push(`answered ${response?.status()}, not ${entry.status ?? 200}`);
     // A page that sends this viewer elsewhere (a visitor to /login) would be checked under the wrong name.
     const landed = new URL(page.url()).pathname;
-    if (landed !== new URL(path, hub.hub.base).pathname) problems.push(`landed on ${landed}`);
+    if (landed !== new URL(path, chrome.hub.base).pathname) problems.push(`landed on ${landed}`);
     if (options.javaScript && entry.ready) await page.waitForSelector(entry.ready, { timeout: 60_000 });
     problems.push(...(await layoutProblems(page)));
     if (options.javaScript) problems.push(...(await axeViolations(page)).map((v) => `axe: ${v}`));
@@ -103,13 +103,13 @@ for (const lang of ["zh-CN", "en"]) {
           const contexts = new Map<Viewer, BrowserContext>();
           try {
             for (const viewer of ["visitor", "user", "admin"] as const) {
-              const context = await hub.browser.newContext({
+              const context = await chrome.browser.newContext({
                 javaScriptEnabled: javaScript,
                 locale: lang,
                 viewport: { width, height: 800 },
                 storageState: setup.states[viewer],
               });
-              await context.addCookies([{ name: "aihub_lang", value: lang, url: hub.hub.base }]);
+              await context.addCookies([{ name: "aihub_lang", value: lang, url: chrome.hub.base }]);
               contexts.set(viewer, context);
             }
             const problems = await inParallel(CONSOLE_PAGES, PARALLEL, (entry) => visit(contexts.get(entry.as)!, entry, { lang, width, javaScript }));
@@ -125,11 +125,11 @@ for (const lang of ["zh-CN", "en"]) {
 
 describe("the page shell on a phone", () => {
   test("without JavaScript the header's menu opens with every section inside the viewport, and Tab reaches the skip link first", async () => {
-    const context = await hub.browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", viewport: { width: 375, height: 800 }, storageState: setup.states.admin });
-    await context.addCookies([{ name: "aihub_lang", value: "zh-CN", url: hub.hub.base }]);
+    const context = await chrome.browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", viewport: { width: 375, height: 800 }, storageState: setup.states.admin });
+    await context.addCookies([{ name: "aihub_lang", value: "zh-CN", url: chrome.hub.base }]);
     const page = await context.newPage();
     try {
-      await page.goto(`${hub.hub.base}/dashboard/api-keys`);
+      await page.goto(`${chrome.hub.base}/dashboard/api-keys`);
       expect(await page.isVisible("nav.main")).toBe(false);
       expect(await page.isVisible("nav.main-menu")).toBe(false);
 
@@ -154,7 +154,7 @@ describe("the page shell on a phone", () => {
       expect(links.every((l) => l.inside)).toBe(true);
       expect(links.filter((l) => l.current === "page").map((l) => l.text)).toEqual(["API密钥"]);
       await page.screenshot({ path: join(SHOTS, "menu-zh-CN-375-nojs.png") });
-      await Promise.all([page.waitForURL(`${hub.hub.base}/dashboard/logs`), page.click("nav.main-menu >> text=请求日志")]);
+      await Promise.all([page.waitForURL(`${chrome.hub.base}/dashboard/logs`), page.click("nav.main-menu >> text=请求日志")]);
       expect(await page.textContent("h1")).toBe("请求日志");
     } finally {
       await context.close();

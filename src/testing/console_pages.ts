@@ -98,7 +98,7 @@ export async function setUpSweep(browser: Browser, base: string, adminEmail: str
   const [userState, adminState] = await Promise.all([signIn(browser, base, userEmail), signIn(browser, base, adminEmail)]);
   // Usage records are written in batches: wait until the log lists the calls.
   let logId = "";
-  for (let i = 0; i < 100 && !logId; i++) {
+  for (let i = 0; i < 300 && !logId; i++) {
     const context = await browser.newContext({ storageState: userState });
     const html = await (await context.request.get(`${base}/dashboard/logs`)).text();
     await context.close();
