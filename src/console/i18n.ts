@@ -1,5 +1,6 @@
 // Console texts in zh-CN (the default, in the seed's wording) and English.
 import { ACCOUNT_EN, ACCOUNT_ZH } from "./i18n_account.ts";
+import { A11Y_EN, A11Y_ZH } from "./i18n_a11y.ts";
 
 import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
 import { DOCS_EN, DOCS_ZH } from "./i18n_docs.ts";
@@ -13,6 +14,7 @@ export const LANG_COOKIE = "aihub_lang";
 
 const zh = {
   ...ACCOUNT_ZH,
+  ...A11Y_ZH,
   ...ERRORS_ZH,
   ...LOGS_ZH,
   "app.name": "AI Hub",
@@ -111,6 +113,7 @@ export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
   ...ACCOUNT_EN,
+  ...A11Y_EN,
   ...ERRORS_EN,
   ...LOGS_EN,
   "app.name": "AI Hub",

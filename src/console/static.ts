@@ -10,6 +10,7 @@ const FILES = new Map<string, { path: string; type: string }>(Object.entries({
   "app.css": { path: `${ROOT}static/app.css`, type: "text/css; charset=utf-8" },
   "docs.css": { path: `${ROOT}static/docs.css`, type: "text/css; charset=utf-8" },
   "swagger-init.js": { path: `${ROOT}static/swagger-init.js`, type: "text/javascript; charset=utf-8" },
+  "swagger-a11y.css": { path: `${ROOT}static/swagger-a11y.css`, type: "text/css; charset=utf-8" },
   "swagger-ui.css": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui.css`, type: "text/css; charset=utf-8" },
   "swagger-ui-bundle.js": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui-bundle.js`, type: "text/javascript; charset=utf-8" },
 }));

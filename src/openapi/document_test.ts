@@ -95,7 +95,7 @@ describe("the OpenAPI document", () => {
     expect(html).toContain('<script src="/static/swagger-ui-bundle.js"></script>');
     expect(html).not.toMatch(/<script>(?!<)/);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self';");
-    for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-init.js"]) {
+    for (const file of ["swagger-ui.css", "swagger-a11y.css", "swagger-ui-bundle.js", "swagger-init.js"]) {
       expect((await hub.request(`/static/${file}`)).status).toBe(200);
     }
   });

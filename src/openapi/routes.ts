@@ -13,6 +13,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AI Hub API reference</title>
 <link rel="stylesheet" href="/static/swagger-ui.css">
+<link rel="stylesheet" href="/static/swagger-a11y.css">
 </head>
 <body>
 <div id="swagger-ui"></div>

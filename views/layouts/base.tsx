@@ -22,6 +22,14 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
   const otherLang = ctx.lang === "en" ? "zh-CN" : "en";
   // The longest link the path is under is the current one (/dashboard/settings is Settings, not Dashboard).
   const current = NAV.map(([href]) => href).filter((href) => ctx.path.startsWith(href)).sort((a, b) => b.length - a.length)[0];
+  const links = (
+    <>
+      {(ctx.user ? NAV : VISITOR_NAV).map(([href, key]) => (
+        <a href={href} aria-current={href === current ? "page" : undefined} safe>{ctx.t(key)}</a>
+      ))}
+      {ctx.user?.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
+    </>
+  );
   return (
     <>
       {"<!doctype html>"}
@@ -42,12 +50,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
             <div class="top-inner">
               <a class="logo" href={ctx.user ? "/dashboard" : "/"}>AI <span>Hub</span></a>
               {ctx.user || ctx.path === "/models" || ctx.path === "/" || ctx.path.startsWith("/docs") ? (
-                <nav class="main" aria-label="main">
-                  {(ctx.user ? NAV : VISITOR_NAV).map(([href, key]) => (
-                    <a href={href} aria-current={href === current ? "page" : undefined} safe>{ctx.t(key)}</a>
-                  ))}
-                  {ctx.user?.admin ? <a href="/admin" aria-current={ctx.path.startsWith("/admin") ? "page" : undefined} safe>{ctx.t("nav.admin")}</a> : ""}
-                </nav>
+                <nav class={ctx.user ? "main wide" : "main"} aria-label={ctx.t("nav.label")}>{links}</nav>
               ) : ""}
               <div class="top-actions">
                 <a class="button secondary" href={`/lang?to=${otherLang}&next=${encodeURIComponent(ctx.path)}`} lang={otherLang} hreflang={otherLang} safe>{ctx.t("lang.switch")}</a>
@@ -58,9 +61,16 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
                   </form>
                 ) : ctx.path === "/login" ? "" : <a class="button secondary" href="/login" safe>{ctx.t("login.submit")}</a>}
               </div>
+              {ctx.user ? (
+                // Phones: the same links behind a <details> menu, which opens without JavaScript; CSS shows one of the two.
+                <details class="menu">
+                  <summary><span aria-hidden="true">☰</span> <span safe>{ctx.t("nav.menu")}</span></summary>
+                  <nav class="main-menu" aria-label={ctx.t("nav.menu")}>{links}</nav>
+                </details>
+              ) : ""}
             </div>
           </header>
-          <main id="main">{props.children}</main>
+          <main id="main" tabindex="-1">{props.children}</main>
           <footer class="bottom">AI Hub · <a href="/docs" safe>{ctx.t("nav.docs")}</a> · <a href="/reference" safe>{ctx.t("nav.reference")}</a></footer>
         </body>
       </html>

@@ -23,7 +23,7 @@ export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.E
   if (props.calls.length === 0) return <p class="muted" safe>{ctx.t("dashboard.noCalls")}</p>;
   return (
     <div class="table-wrap">
-      <table>
+      <table class="cards">
         <thead>
           <tr>
             <th scope="col" class="opt" safe>{ctx.t("keys.col.created")}</th>
@@ -38,13 +38,13 @@ export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.E
         <tbody>
           {props.calls.map((c) => (
             <tr>
-              <td class="mono opt" safe>{c.createdAt.replace("T", " ").slice(0, 19)}</td>
-              <td class="name" safe>{c.keyName}</td>
-              <td class="mono" safe>{c.model ?? c.endpoint}</td>
-              <td><span class={`badge ${c.status < 400 ? "ok" : c.status < 500 ? "warn" : "off"}`} title={c.outcome} safe>{String(c.status)}</span></td>
-              <td class="num" safe>{`${c.tokens}${c.tokensEstimated ? "*" : ""}`}</td>
-              <td class="num" safe>{c.cost.toFixed(6)}</td>
-              <td class="num opt" safe>{String(c.latencyMs)}</td>
+              <td class="mono opt" data-label={ctx.t("keys.col.created")} safe>{c.createdAt.replace("T", " ").slice(0, 19)}</td>
+              <td class="name" data-label={ctx.t("usage.col.key")} safe>{c.keyName}</td>
+              <td class="mono" data-label={ctx.t("usage.col.model")} safe>{c.model ?? c.endpoint}</td>
+              <td data-label="HTTP"><span class={`badge ${c.status < 400 ? "ok" : c.status < 500 ? "warn" : "off"}`} title={c.outcome} safe>{String(c.status)}</span></td>
+              <td class="num" data-label={ctx.t("usage.col.tokens")} safe>{`${c.tokens}${c.tokensEstimated ? "*" : ""}`}</td>
+              <td class="num" data-label="USD" safe>{c.cost.toFixed(6)}</td>
+              <td class="num opt" data-label="ms" safe>{String(c.latencyMs)}</td>
             </tr>
           ))}
         </tbody>

@@ -43,7 +43,7 @@ export function LogResults(props: LogResultsProps): JSX.Element {
     <div id="log-results">
       {props.rows.length === 0 ? <p class="muted" safe>{ctx.t("logs.empty")}</p> : (
         <div class="table-wrap">
-          <table class="log">
+          <table class="log cards">
             <thead>
               <tr>
                 <th scope="col" safe>{ctx.t("logs.col.time")}</th>
@@ -63,18 +63,18 @@ export function LogResults(props: LogResultsProps): JSX.Element {
             <tbody id="log-body">
               {props.rows.map((row) => (
                 <tr>
-                  <td class="mono"><Time iso={row.createdAt} /></td>
-                  <td class="name" safe>{row.keyName}</td>
-                  <td class="mono" safe>{row.model ?? row.endpoint}</td>
-                  <td class="mono opt" safe>{deployment(row)}</td>
-                  <td class="num opt" safe>{String(row.attempts)}</td>
-                  <td><span class={statusBadge(row.status)} safe>{String(row.status)}</span> <span class="muted" safe>{row.outcome}</span></td>
-                  <td class="num" safe>{tokens(row)}</td>
-                  <td class="num" safe>{row.cost.toFixed(6)}</td>
-                  <td class="num opt" safe>{String(row.latencyMs)}</td>
-                  <td class="num opt" safe>{row.ttfbMs === null ? "—" : String(row.ttfbMs)}</td>
-                  <td class="opt" safe>{row.error ?? ""}</td>
-                  <td class="mono"><a href={`/dashboard/logs/${encodeURIComponent(row.id)}`} safe>{row.id}</a></td>
+                  <td class="mono" data-label={ctx.t("logs.col.time")}><Time iso={row.createdAt} /></td>
+                  <td class="name" data-label={ctx.t("logs.col.key")} safe>{row.keyName}</td>
+                  <td class="mono" data-label={ctx.t("logs.col.model")} safe>{row.model ?? row.endpoint}</td>
+                  <td class="mono opt" data-label={ctx.t("logs.col.deployment")} safe>{deployment(row)}</td>
+                  <td class="num opt" data-label={ctx.t("logs.col.attempts")} safe>{String(row.attempts)}</td>
+                  <td data-label={ctx.t("logs.col.status")}><span class={statusBadge(row.status)} safe>{String(row.status)}</span> <span class="muted" safe>{row.outcome}</span></td>
+                  <td class="num" data-label={ctx.t("logs.col.tokens")} safe>{tokens(row)}</td>
+                  <td class="num" data-label={ctx.t("logs.col.cost")} safe>{row.cost.toFixed(6)}</td>
+                  <td class="num opt" data-label={ctx.t("logs.col.latency")} safe>{String(row.latencyMs)}</td>
+                  <td class="num opt" data-label={ctx.t("logs.col.ttfb")} safe>{row.ttfbMs === null ? "—" : String(row.ttfbMs)}</td>
+                  <td class="opt" data-label={ctx.t("logs.col.error")} safe>{row.error ?? ""}</td>
+                  <td class="mono" data-label={ctx.t("logs.col.requestId")}><a href={`/dashboard/logs/${encodeURIComponent(row.id)}`} safe>{row.id}</a></td>
                 </tr>
               ))}
             </tbody>

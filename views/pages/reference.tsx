@@ -42,7 +42,7 @@ export function ReferencePage(props: ReferenceProps): JSX.Element {
       <div class="card">
         <h2 safe>{ctx.t("reference.endpoints")}</h2>
         <div class="table-wrap">
-          <table>
+          <table class="cards">
             <thead><tr><th scope="col" safe>{ctx.t("reference.col.method")}</th><th scope="col" safe>{ctx.t("reference.col.path")}</th><th scope="col" safe>{ctx.t("reference.col.what")}</th></tr></thead>
             <tbody>{ENDPOINTS.map(([method, path, what]) => <tr><td class="mono" safe>{method}</td><td class="mono" safe>{path}</td><td safe>{ctx.t(what)}</td></tr>)}</tbody>
           </table>

@@ -18,15 +18,15 @@ function BreakdownTable(props: { ctx: PageContext; label: string; rows: Breakdow
   if (props.rows.length === 0) return <p class="muted" safe>{ctx.t("usage.none")}</p>;
   return (
     <div class="table-wrap">
-      <table>
+      <table class="cards">
         <thead><tr><th scope="col" safe>{props.label}</th><th scope="col" class="num" safe>{ctx.t("usage.requests")}</th><th scope="col" class="num opt" safe>{ctx.t("usage.col.tokens")}</th><th scope="col" class="num">USD</th></tr></thead>
         <tbody>
           {props.rows.map((r) => (
             <tr>
               <td class="name"><span safe>{r.label}</span>{r.sub ? <div class="small muted mono" safe>{r.sub}</div> : ""}</td>
-              <td class="num" safe>{r.requests.toLocaleString("en-US")}</td>
-              <td class="num opt" safe>{r.tokens.toLocaleString("en-US")}</td>
-              <td class="num" safe>{r.cost.toFixed(6)}</td>
+              <td class="num" data-label={ctx.t("usage.requests")} safe>{r.requests.toLocaleString("en-US")}</td>
+              <td class="num opt" data-label={ctx.t("usage.col.tokens")} safe>{r.tokens.toLocaleString("en-US")}</td>
+              <td class="num" data-label="USD" safe>{r.cost.toFixed(6)}</td>
             </tr>
           ))}
         </tbody>

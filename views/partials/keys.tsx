@@ -18,12 +18,12 @@ export function KeyTableRow(props: { ctx: PageContext; item: KeyRow }): JSX.Elem
         <strong safe>{key.name}</strong>
         {key.description ? <div class="small muted" safe>{key.description}</div> : ""}
       </td>
-      <td><code safe>{`${key.prefix}…`}</code></td>
-      <td><KeyStatus ctx={ctx} status={key.status} /></td>
-      <td class="num" safe>{key.totalRequests.toLocaleString("en-US")}</td>
-      <td class="mono opt" safe>{key.createdAt.slice(0, 10)}</td>
-      <td class="mono opt" safe>{key.lastUsedAt ? key.lastUsedAt.replace("T", " ").slice(0, 16) : ctx.t("keys.never")}</td>
-      <td>
+      <td data-label={ctx.t("keys.col.prefix")}><code safe>{`${key.prefix}…`}</code></td>
+      <td data-label={ctx.t("keys.col.status")}><KeyStatus ctx={ctx} status={key.status} /></td>
+      <td class="num" data-label={ctx.t("keys.col.requests")} safe>{key.totalRequests.toLocaleString("en-US")}</td>
+      <td class="mono opt" data-label={ctx.t("keys.col.created")} safe>{key.createdAt.slice(0, 10)}</td>
+      <td class="mono opt" data-label={ctx.t("keys.col.lastUsed")} safe>{key.lastUsedAt ? key.lastUsedAt.replace("T", " ").slice(0, 16) : ctx.t("keys.never")}</td>
+      <td class="actions">
         {key.status === "active" ? (
           <form method="post" action={`/dashboard/api-keys/${key.id}/revoke`} hx-post={`/dashboard/api-keys/${key.id}/revoke`} hx-target={`#key-${key.id}`} hx-swap="outerHTML" hx-confirm={ctx.t("keys.confirmRevoke")}>
             <input type="hidden" name="_csrf" value={ctx.csrf} />
@@ -46,7 +46,7 @@ export function KeysTable(props: { ctx: PageContext; keys: KeyRow[] }): JSX.Elem
   }
   return (
     <div id="keys-table" class="table-wrap">
-      <table>
+      <table class="cards">
         <thead>
           <tr>
             <th scope="col" safe>{ctx.t("keys.col.name")}</th>

@@ -40,7 +40,7 @@ export function SessionsSection(props: { ctx: PageContext; sessions: SessionRow[
       <h2 id="sessions-title" safe>{ctx.t("sessions.title")}</h2>
       <NoticeLine notice={props.notice} />
       <div class="table-wrap">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col" safe>{ctx.t("sessions.device")}</th>
@@ -57,10 +57,10 @@ export function SessionsSection(props: { ctx: PageContext; sessions: SessionRow[
                   <span title={s.userAgent ?? undefined} safe>{s.device}</span>
                   {s.current ? <> <span class="badge ok" safe>{ctx.t("sessions.current")}</span></> : ""}
                 </td>
-                <td class="mono" safe>{s.ip ?? "—"}</td>
-                <td class="mono" safe>{when(s.lastSeenAt)}</td>
-                <td class="mono opt" safe>{when(s.createdAt)}</td>
-                <td>
+                <td class="mono" data-label={ctx.t("sessions.address")} safe>{s.ip ?? "—"}</td>
+                <td class="mono" data-label={ctx.t("sessions.lastSeen")} safe>{when(s.lastSeenAt)}</td>
+                <td class="mono opt" data-label={ctx.t("sessions.signedIn")} safe>{when(s.createdAt)}</td>
+                <td class="actions">
                   {s.current ? "" : (
                     <form method="post" action={`/dashboard/settings/sessions/${s.id}/end`} hx-post={`/dashboard/settings/sessions/${s.id}/end`} hx-target="#sessions-section" hx-swap="outerHTML">
                       <input type="hidden" name="_csrf" value={ctx.csrf} />

@@ -28,7 +28,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; points: Dail
   const totalCost = points.reduce((s, p) => s + p.cost, 0);
   return (
     <div id="usage-chart" class="chart">
-      <div class="chart-scroll">
+      <div class="chart-scroll" tabindex="0" role="region" aria-label={title}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title">
         <title id="chart-title" safe>{title}</title>
         <line class="axis" x1={String(PAD.left)} y1={String(PAD.top + plotH)} x2={String(W - PAD.right)} y2={String(PAD.top + plotH)} />

@@ -22,7 +22,7 @@ function Deliveries(props: { ctx: PageContext; deliveries: DeliveryRow[] }): JSX
   if (props.deliveries.length === 0) return <p class="small muted" safe>{ctx.t("webhooks.noDeliveries")}</p>;
   return (
     <div class="table-wrap">
-      <table class="compact">
+      <table class="compact cards">
         <thead>
           <tr>
             <th scope="col" safe>{ctx.t("webhooks.col.event")}</th>
@@ -35,11 +35,11 @@ function Deliveries(props: { ctx: PageContext; deliveries: DeliveryRow[] }): JSX
         <tbody>
           {props.deliveries.map((d) => (
             <tr>
-              <td class="mono" safe>{d.type}</td>
-              <td><DeliveryStatus ctx={ctx} status={d.status} />{d.lastError ? <div class="small muted" safe>{d.lastError}</div> : ""}</td>
-              <td class="num mono" safe>{d.responseCode === null ? "—" : String(d.responseCode)}</td>
-              <td class="num opt" safe>{String(d.attempts)}</td>
-              <td class="mono opt" safe>{d.createdAt.replace("T", " ").slice(0, 19)}</td>
+              <td class="mono" data-label={ctx.t("webhooks.col.event")} safe>{d.type}</td>
+              <td data-label={ctx.t("webhooks.col.status")}><DeliveryStatus ctx={ctx} status={d.status} />{d.lastError ? <div class="small muted" safe>{d.lastError}</div> : ""}</td>
+              <td class="num mono" data-label={ctx.t("webhooks.col.code")} safe>{d.responseCode === null ? "—" : String(d.responseCode)}</td>
+              <td class="num opt" data-label={ctx.t("webhooks.col.attempts")} safe>{String(d.attempts)}</td>
+              <td class="mono opt" data-label={ctx.t("webhooks.col.time")} safe>{d.createdAt.replace("T", " ").slice(0, 19)}</td>
             </tr>
           ))}
         </tbody>

@@ -84,12 +84,12 @@ export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
     <AdminLayout ctx={ctx} title={ctx.t("admin.nav.catalog")} notice={props.notice} alert={props.errors?.form}>
       <section class="card">
         <h2 safe>{ctx.t("admin.upstreams")}</h2>
-        <div class="table-wrap"><table>
-          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.name")}</th><th scope="col" class="opt">Base URL</th><th scope="col" class="num" safe>{ctx.t("admin.catalog.keys")}</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col"></th></tr></thead>
+        <div class="table-wrap"><table class="cards">
+          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.name")}</th><th scope="col" class="opt">Base URL</th><th scope="col" class="num" safe>{ctx.t("admin.catalog.keys")}</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col"><span class="sr-only" safe>{ctx.t("table.actions")}</span></th></tr></thead>
           <tbody>{props.upstreams.map((u) => (
             <tr>
-              <td class="name mono" safe>{u.name}</td><td class="opt mono small" safe>{u.base_url}</td><td class="num" safe>{String(u.api_keys_count)}</td><td safe>{source(u.source)}</td>
-              <td>{u.source === "database" ? <form method="post" action="/admin/upstreams/delete"><Csrf ctx={ctx} /><input type="hidden" name="name" value={u.name} /><button type="submit" class="danger" safe>{ctx.t("admin.catalog.delete")}</button></form> : readOnly}</td>
+              <td class="name mono" safe>{u.name}</td><td class="opt mono small" data-label="Base URL" safe>{u.base_url}</td><td class="num" data-label={ctx.t("admin.catalog.keys")} safe>{String(u.api_keys_count)}</td><td data-label={ctx.t("admin.catalog.source")} safe>{source(u.source)}</td>
+              <td class="actions">{u.source === "database" ? <form method="post" action="/admin/upstreams/delete"><Csrf ctx={ctx} /><input type="hidden" name="name" value={u.name} /><button type="submit" class="danger" safe>{ctx.t("admin.catalog.delete")}</button></form> : readOnly}</td>
             </tr>
           ))}</tbody>
         </table></div>
@@ -107,14 +107,14 @@ export function AdminCatalogPage(props: AdminCatalogProps): JSX.Element {
       </section>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.models")}</h2>
-        <div class="table-wrap"><table>
-          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.modelId")}</th><th scope="col" class="opt" safe>{ctx.t("admin.catalog.upstream")}</th><th scope="col" class="num">in / out</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col"></th></tr></thead>
+        <div class="table-wrap"><table class="cards">
+          <thead><tr><th scope="col" safe>{ctx.t("admin.catalog.modelId")}</th><th scope="col" class="opt" safe>{ctx.t("admin.catalog.upstream")}</th><th scope="col" class="num">in / out</th><th scope="col" safe>{ctx.t("admin.catalog.source")}</th><th scope="col"><span class="sr-only" safe>{ctx.t("table.actions")}</span></th></tr></thead>
           <tbody>{props.models.map((m) => (
             <tr>
               <td class="name"><span class="mono" safe>{m.id}</span>{m.name !== m.id ? <div class="small muted" safe>{m.name}</div> : ""}</td>
-              <td class="opt mono small" safe>{m.deployments.map((d) => `${d.upstream}:${d.upstream_model}`).join(", ")}</td>
-              <td class="num" safe>{`${m.input_price} / ${m.output_price}`}</td><td safe>{source(m.source)}</td>
-              <td>{m.source === "database" ? <form method="post" action="/admin/models/delete"><Csrf ctx={ctx} /><input type="hidden" name="id" value={m.id} /><button type="submit" class="danger" safe>{ctx.t("admin.catalog.delete")}</button></form> : readOnly}</td>
+              <td class="opt mono small" data-label={ctx.t("admin.catalog.upstream")} safe>{m.deployments.map((d) => `${d.upstream}:${d.upstream_model}`).join(", ")}</td>
+              <td class="num" data-label="in / out" safe>{`${m.input_price} / ${m.output_price}`}</td><td data-label={ctx.t("admin.catalog.source")} safe>{source(m.source)}</td>
+              <td class="actions">{m.source === "database" ? <form method="post" action="/admin/models/delete"><Csrf ctx={ctx} /><input type="hidden" name="id" value={m.id} /><button type="submit" class="danger" safe>{ctx.t("admin.catalog.delete")}</button></form> : readOnly}</td>
             </tr>
           ))}</tbody>
         </table></div>

@@ -44,15 +44,15 @@ export function AdminAuditPage(props: AdminAuditProps): JSX.Element {
         <button type="submit" safe>{ctx.t("admin.filter")}</button>
       </form>
       {props.entries.length === 0 ? <p class="muted" safe>{ctx.t("admin.audit.empty")}</p> : (
-        <div class="table-wrap card spaced"><table>
+        <div class="table-wrap card spaced"><table class="cards">
           <thead><tr><th scope="col" safe>{ctx.t("admin.audit.at")}</th><th scope="col" safe>{ctx.t("admin.audit.actor")}</th><th scope="col" safe>{ctx.t("admin.audit.action")}</th><th scope="col" safe>{ctx.t("admin.audit.target")}</th><th scope="col" class="opt" safe>{ctx.t("admin.audit.change")}</th></tr></thead>
           <tbody>{props.entries.map((e) => (
             <tr>
-              <td class="small" safe>{e.at.replace("T", " ").slice(0, 19)}</td>
-              <td class="name"><span safe>{e.actor_email}</span><div class="small muted" safe>{e.channel}</div></td>
-              <td class="mono small" safe>{e.action}</td>
-              <td class="small" safe>{e.target}</td>
-              <td class="opt mono small"><span safe>{e.before}</span> → <span safe>{e.after}</span></td>
+              <td class="small" data-label={ctx.t("admin.audit.at")} safe>{e.at.replace("T", " ").slice(0, 19)}</td>
+              <td class="name" data-label={ctx.t("admin.audit.actor")}><span safe>{e.actor_email}</span><div class="small muted" safe>{e.channel}</div></td>
+              <td class="mono small" data-label={ctx.t("admin.audit.action")} safe>{e.action}</td>
+              <td class="small" data-label={ctx.t("admin.audit.target")} safe>{e.target}</td>
+              <td class="opt mono small" data-label={ctx.t("admin.audit.change")}><span safe>{e.before}</span> → <span safe>{e.after}</span></td>
             </tr>
           ))}</tbody>
         </table></div>

@@ -23,16 +23,16 @@ export function AdminUsersPage(props: AdminUsersProps): JSX.Element {
         <button type="submit" safe>{ctx.t("admin.filter")}</button>
       </form>
       {props.users.length === 0 ? <p class="muted" safe>{ctx.t("admin.noUsers")}</p> : (
-        <div class="table-wrap card spaced"><table>
+        <div class="table-wrap card spaced"><table class="cards">
           <thead><tr><th scope="col" safe>{ctx.t("admin.email")}</th><th scope="col" safe>{ctx.t("admin.plan")}</th><th scope="col" safe>{ctx.t("admin.status")}</th><th scope="col" class="opt" safe>{ctx.t("admin.role")}</th><th scope="col" class="num opt" safe>{ctx.t("admin.requests")}</th><th scope="col" class="num opt" safe>{ctx.t("admin.activeKeys")}</th></tr></thead>
           <tbody>{props.users.map((u) => (
             <tr>
               <td class="name"><a href={`/admin/users/${u.id}`} safe>{u.email}</a>{u.full_name ? <div class="small muted" safe>{u.full_name}</div> : ""}</td>
-              <td safe>{u.plan}</td>
-              <td><Status ctx={ctx} active={u.is_active} /></td>
-              <td class="opt" safe>{ctx.t(u.role === "admin" ? "admin.role.admin" : "admin.role.user")}</td>
-              <td class="num opt" safe>{`${u.quota_used.toLocaleString("en-US")} / ${u.monthly_quota.toLocaleString("en-US")}`}</td>
-              <td class="num opt" safe>{String(u.keys_active)}</td>
+              <td data-label={ctx.t("admin.plan")} safe>{u.plan}</td>
+              <td data-label={ctx.t("admin.status")}><Status ctx={ctx} active={u.is_active} /></td>
+              <td class="opt" data-label={ctx.t("admin.role")} safe>{ctx.t(u.role === "admin" ? "admin.role.admin" : "admin.role.user")}</td>
+              <td class="num opt" data-label={ctx.t("admin.requests")} safe>{`${u.quota_used.toLocaleString("en-US")} / ${u.monthly_quota.toLocaleString("en-US")}`}</td>
+              <td class="num opt" data-label={ctx.t("admin.activeKeys")} safe>{String(u.keys_active)}</td>
             </tr>
           ))}</tbody>
         </table></div>
@@ -91,14 +91,14 @@ export function AdminUserPage(props: AdminUserProps): JSX.Element {
       </div>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.user.keys")}</h2>
-        <div class="table-wrap"><table>
-          <tbody>{props.keys.map((k) => <tr><td class="name" safe>{k.name}</td><td class="mono" safe>{`${k.key_prefix}…`}</td><td><Status ctx={ctx} active={k.is_active} /></td><td class="num opt" safe>{String(k.total_requests)}</td></tr>)}</tbody>
+        <div class="table-wrap"><table class="cards">
+          <tbody>{props.keys.map((k) => <tr><td class="name" safe>{k.name}</td><td class="mono" data-label={ctx.t("admin.key")} safe>{`${k.key_prefix}…`}</td><td data-label={ctx.t("admin.status")}><Status ctx={ctx} active={k.is_active} /></td><td class="num opt" data-label={ctx.t("admin.requests")} safe>{String(k.total_requests)}</td></tr>)}</tbody>
         </table></div>
       </section>
       <section class="card spaced">
         <h2 safe>{ctx.t("admin.user.subscriptions")}</h2>
-        <div class="table-wrap"><table>
-          <tbody>{props.subscriptions.map((s) => <tr><td safe>{s.plan}</td><td safe>{s.status}</td><td class="num" safe>{`$${s.price}`}</td><td class="opt" safe>{s.current_period_start.slice(0, 10)}</td><td class="opt small muted" safe>{s.note ?? ""}</td></tr>)}</tbody>
+        <div class="table-wrap"><table class="cards">
+          <tbody>{props.subscriptions.map((s) => <tr><td data-label={ctx.t("admin.plan")} safe>{s.plan}</td><td data-label={ctx.t("admin.status")} safe>{s.status}</td><td class="num" data-label="USD" safe>{`$${s.price}`}</td><td class="opt" safe>{s.current_period_start.slice(0, 10)}</td><td class="opt small muted" safe>{s.note ?? ""}</td></tr>)}</tbody>
         </table></div>
       </section>
     </AdminLayout>
