@@ -4,11 +4,13 @@
 // a table below is the text alternative. Dates are UTC days, as the rollups and the quota month are.
 import type { ChartSeries, PageContext } from "../types.ts";
 
-/** The smallest 1/2/2.5/5 × 10ⁿ at or above `value`, so the axis reads in round numbers. */
-function niceMax(value: number): number {
-  if (value <= 0) return 1;
+/** The smallest 1/2/4/6/8 × 10ⁿ at or above `value` (at least 2 for counts), so the top and middle lines read as round numbers. */
+function niceMax(value: number, counts: boolean): number {
+  if (value <= 0) return counts ? 2 : 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value * (1 - 1e-9)) return step * power;
+  for (const step of [1, 2, 4, 6, 8, 10]) {
+    if (step * power >= value * (1 - 1e-9)) return counts ? Math.max(2, step * power) : step * power;
+  }
   return 10 * power;
 }
 
@@ -49,6 +51,8 @@ interface PanelProps {
   values: number[][];
   axis: (value: number) => string;
   tip: (value: number) => string;
+  /** Whole numbers (requests, tokens): the axis never shows a half. */
+  counts?: boolean;
 }
 
 /** One chart: title, y axis, stacked bars, day columns with tooltips, x axis and legend. */
@@ -56,10 +60,10 @@ function ChartPanel(props: PanelProps): JSX.Element {
   const { ctx, dates, values } = props;
   const n = dates.length;
   const totals = values.map((day) => day.reduce((a, b) => a + b, 0));
-  const max = niceMax(Math.max(...totals, 0));
+  const max = niceMax(Math.max(...totals, 0), props.counts ?? false);
   const width = n * 10;
   // A label every `step` days, counted back from today so the latest day is always named.
-  const step = n <= 7 ? 1 : Math.ceil(n / 6);
+  const step = n <= 7 ? 1 : Math.ceil(n / 5);
   const position = (i: number) => (i < n / 3 ? "start" : i >= (2 * n) / 3 ? "end" : "mid");
   return (
     <figure class="chart-panel" id={props.id} aria-labelledby={`${props.id}-title`}>
@@ -143,6 +147,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; series: Char
         values={series.days.map((d) => [d.ok, d.errors])}
         axis={(v) => compact(ctx, v)}
         tip={whole}
+        counts
       />
       {totals.tokens > 0 ? (
         <ChartPanel
@@ -155,6 +160,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; series: Char
           values={series.days.map((d) => d.tokens)}
           axis={(v) => compact(ctx, v)}
           tip={whole}
+          counts
         />
       ) : <p class="small muted chart-note" safe>{ctx.t("chart.noTokens")}</p>}
       {totals.cost > 0 ? (
