@@ -44,7 +44,7 @@ export const KEYS_ZH = {
   "chart.empty": "最近 {n} 天没有调用。密钥发出调用后，这里会按天显示请求数、Tokens 和费用。",
   "chart.noTokens": "这段时间的调用没有使用 Tokens。",
   "chart.free": "这段时间的调用全部免费（费用为 $0），因此不显示费用图。",
-  "usage.quotaExplained": "「请求数」包括密钥发出的每一次调用（含失败、被拒绝的调用和模型列表查询）；「已用配额」只计算本月（UTC 自然月）得到回答的模型调用（对话、Responses、Embeddings，流式回答被客户端中途断开的也计入）。",
+  "usage.quotaExplained": "「请求数」计入每一次调用，包括失败、被拒绝的调用和模型列表查询；「已用配额」只计入本月（UTC 自然月）得到回答的模型调用（含中途断开的流式回答）。",
 } as const;
 
 export const KEYS_EN: Record<keyof typeof KEYS_ZH, string> = {
@@ -90,5 +90,5 @@ export const KEYS_EN: Record<keyof typeof KEYS_ZH, string> = {
   "chart.empty": "No calls in the last {n} days. Once your keys make calls, daily requests, tokens and cost show here.",
   "chart.noTokens": "The calls in this period used no tokens.",
   "chart.free": "Every call in this period was free ($0), so there is no cost chart.",
-  "usage.quotaExplained": "“Requests” counts every call your keys made, failed and refused ones and model lists included; “quota used” counts only model calls that were answered this calendar month in UTC (chat, responses, embeddings; a stream the client broke off counts too).",
+  "usage.quotaExplained": "“Requests” counts every call, failed and refused ones and model lists included; “quota used” counts only model calls that were answered this calendar month in UTC (streams cut off midway included).",
 };

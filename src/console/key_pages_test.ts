@@ -190,7 +190,7 @@ describe("console key page", () => {
 
   test("the dashboard and usage page say in one line what requests and quota count", async () => {
     const { visitor } = await account();
-    for (const path of ["/dashboard", "/dashboard/usage"]) expect(await visitor.open(path)).toContain("「已用配额」只计算本月（UTC 自然月）得到回答的模型调用");
+    for (const path of ["/dashboard", "/dashboard/usage"]) expect(await visitor.open(path)).toContain("「已用配额」只计入本月（UTC 自然月）得到回答的模型调用");
     visitor.cookies.set("aihub_lang", "en");
     expect(await visitor.open("/dashboard/usage")).toContain("counts only model calls that were answered this calendar month in UTC");
   });
