@@ -132,7 +132,7 @@ for (const width of [375, 1280]) {
         await console_.register(page);
         const key = await createKey(page, "quiet key");
         await page.goto(`${console_.hub.base}/dashboard/api-keys/${key.id}`);
-        expect(await page.textContent(".chart-empty")).toContain("No calls in the last 30 days");
+        expect(await page.textContent(".chart-empty")).toContain("This key made no calls in the last 30 days");
         expect(await page.locator("#usage-chart svg").count()).toBe(0);
         expect(await noHorizontalScroll(page)).toBe(true);
         await page.screenshot({ path: join(SHOTS, `key-page-empty-${width}.png`), fullPage: true });

@@ -188,9 +188,13 @@ describe("console key page", () => {
     expect(list).not.toContain('<details class="revoked-keys" open');
   });
 
-  test("the dashboard and usage page say in one line what requests and quota count", async () => {
+  test("the dashboard and usage page say in one line what requests and quota count, and an empty period in words", async () => {
     const { visitor } = await account();
     for (const path of ["/dashboard", "/dashboard/usage"]) expect(await visitor.open(path)).toContain("「已用配额」只计入本月（UTC 自然月）得到回答的模型调用");
+    // No calls yet: the usage page says so instead of drawing axes.
+    const usage = await visitor.open("/dashboard/usage?days=7");
+    expect(usage).toContain("最近 7 天没有调用。密钥发出调用后");
+    expect(usage).not.toContain("<svg");
     visitor.cookies.set("aihub_lang", "en");
     expect(await visitor.open("/dashboard/usage")).toContain("counts only model calls that were answered this calendar month in UTC");
   });

@@ -45,7 +45,7 @@ export function KeyUsage(props: { ctx: PageContext; item: KeyDetail; days: numbe
           ))}
         </nav>
       </div>
-      <UsageChart ctx={ctx} days={props.days} series={props.series} />
+      <UsageChart ctx={ctx} days={props.days} series={props.series} empty="chart.emptyKey" />
     </section>
   );
 }

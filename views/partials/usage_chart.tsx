@@ -121,7 +121,7 @@ function ChartPanel(props: PanelProps): JSX.Element {
 }
 
 /** The charts of `series` over `days` days, or words when there is nothing to draw. */
-export function UsageChart(props: { ctx: PageContext; days: number; series: ChartSeries }): JSX.Element {
+export function UsageChart(props: { ctx: PageContext; days: number; series: ChartSeries; empty?: "chart.empty" | "chart.emptyKey" }): JSX.Element {
   const { ctx, series } = props;
   const { totals } = series;
   const dates = series.days.map((d) => d.date);
@@ -129,7 +129,7 @@ export function UsageChart(props: { ctx: PageContext; days: number; series: Char
   if (totals.requests === 0) {
     return (
       <div id="usage-chart" class="chart">
-        <p class="chart-empty" safe>{ctx.t("chart.empty", { n: props.days })}</p>
+        <p class="chart-empty" safe>{ctx.t(props.empty ?? "chart.empty", { n: props.days })}</p>
       </div>
     );
   }
