@@ -48,6 +48,9 @@ try {
   // Months before this one had no partition yet (a fresh database has this month and the next): their records sit in
   // the default partition until the hourly upkeep moves them, as it does here at once.
   await runtime.maintainUsage();
+  // A key with no calls: its page must not walk the user's million records looking for its last calls.
+  const quiet = await app.handle(new Request("http://localhost/api/v1/developer/api-keys", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ name: "quiet" }) }));
+  const quietKey = ((await quiet.json()) as { id: number }).id;
   await sqlClient.unsafe(`analyze`);
   console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
@@ -83,9 +86,11 @@ try {
   };
   const rows: Array<[string, ReturnType<typeof stats>]> = [
     ["GET /dashboard", await timePage("/dashboard")],
-    ["GET /usage?days=30", await timePage("/usage?days=30")],
-    ["GET /usage?days=90", await timePage("/usage?days=90")],
-    ["GET /usage?days=90 (htmx fragment)", await timePage("/usage?days=90", { "hx-request": "true" })],
+    ["GET /dashboard/usage?days=30", await timePage("/dashboard/usage?days=30")],
+    ["GET /dashboard/usage?days=90", await timePage("/dashboard/usage?days=90")],
+    ["GET /dashboard/usage?days=90 (htmx)", await timePage("/dashboard/usage?days=90", { "hx-request": "true" })],
+    ["GET /dashboard/api-keys/:id (30 days)", await timePage(`/dashboard/api-keys/${keys[1]}`)],
+    ["GET /dashboard/api-keys/:id (no calls)", await timePage(`/dashboard/api-keys/${quietKey}`)],
     ["GET /dashboard/logs", await timePage("/dashboard/logs")],
     ["GET /dashboard/logs (htmx, 10th page)", await timePage(await olderPage(10), { "hx-request": "true" })],
     [`GET /dashboard/logs?key= (one of 3)`, await timePage(`/dashboard/logs?key=${keys[1]}`)],

@@ -189,6 +189,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     keys,
     router,
     metrics,
+    onKeyChanged: (keyHash) => invalidate({ keyHash }),
     onKeyRevoked: (keyHash) => {
       invalidate({ keyHash });
       keyRevoked(alertDeps, keyHash).catch(background("key.revoked event"));

@@ -1,4 +1,4 @@
-// Console behaviour that needs JavaScript: copy buttons, closing the show-once key panel, and the streaming playground.
+// Console behaviour that needs JavaScript: copy buttons, closing the show-once key panel, chart tooltips on tap and the streaming playground.
 // Everything else works with plain forms; htmx (loaded before this file) makes it faster.
 (function () {
   "use strict";
@@ -62,6 +62,37 @@
   }
   document.addEventListener("DOMContentLoaded", function () { localiseTimes(document); });
   document.addEventListener("htmx:after:swap", function () { localiseTimes(document); });
+
+  // Usage charts: a tap opens that day's tooltip (Safari does not focus buttons on tap, so :focus alone is not
+  // enough) and closes the others; arrow keys move between days, Escape closes.
+  function closeTips(except) {
+    var open = document.querySelectorAll(".chart-col.open");
+    for (var i = 0; i < open.length; i++) if (open[i] !== except) open[i].classList.remove("open");
+  }
+  document.addEventListener("click", function (event) {
+    var column = event.target.closest ? event.target.closest(".chart-col") : null;
+    closeTips(column);
+    if (column) column.classList.add("open");
+  });
+  document.addEventListener("keydown", function (event) {
+    var column = event.target.closest ? event.target.closest(".chart-col") : null;
+    if (!column) return;
+    if (event.key === "Escape") {
+      column.classList.remove("open");
+      column.blur();
+      return;
+    }
+    var columns = Array.prototype.slice.call(column.parentNode.querySelectorAll(".chart-col"));
+    var index = columns.indexOf(column);
+    var next = event.key === "ArrowLeft" ? index - 1 : event.key === "ArrowRight" ? index + 1 : event.key === "Home" ? 0 : event.key === "End" ? columns.length - 1 : -2;
+    if (next === -2) return;
+    event.preventDefault();
+    var target = columns[Math.max(0, Math.min(columns.length - 1, next))];
+    column.setAttribute("tabindex", "-1");
+    target.setAttribute("tabindex", "0");
+    closeTips(target);
+    target.focus();
+  });
 
   // The playground streams the answer with fetch when JavaScript is on; the form posts normally otherwise.
   document.addEventListener("submit", function (event) {

@@ -1,6 +1,10 @@
 // The props the console's views render: plain data, prepared by the routes. Views import only these types.
 import type { Lang, Translate } from "../src/console/i18n.ts";
 import type { UsageRecord } from "../src/usage/record.ts";
+import type { UsageSeries } from "../src/usage/stats.ts";
+
+/** Daily usage as the charts draw it (usage/stats.ts): ok and errors per day, tokens and cost per model series. */
+export type ChartSeries = UsageSeries;
 
 export interface PageContext {
   t: Translate;
@@ -76,6 +80,19 @@ export interface OnboardingState {
   model: string;
 }
 
+/** One key on its own page: the row plus what its settings form shows. */
+export interface KeyDetail extends KeyRow {
+  /** The plan's per-key limit: the ceiling of `rateLimit`, and what null means. */
+  planRateLimit: number;
+  expiresAt: string | null;
+  /** The UTC date of the expiry, as the date field shows it. */
+  expiresOn: string | null;
+  revokedAt: string | null;
+}
+
+/** One of a key's last calls, as its page lists them. */
+export type KeyCallRow = Pick<LogRow, "id" | "createdAt" | "model" | "endpoint" | "status" | "outcome" | "promptTokens" | "completionTokens" | "tokensEstimated" | "cost" | "latencyMs">;
+
 export interface QuotaView {
   used: number;
   total: number;
@@ -93,12 +110,6 @@ export interface CallRow {
   cost: number;
   latencyMs: number;
   keyName: string;
-}
-
-export interface DailyPoint {
-  date: string;
-  requests: number;
-  cost: number;
 }
 
 export interface BreakdownRow {

@@ -1,5 +1,5 @@
 // Props of the operators' pages (/admin): plain data prepared by src/console/admin_pages.ts.
-import type { DailyPoint, FormErrors, PageContext } from "./types.ts";
+import type { ChartSeries, FormErrors, PageContext } from "./types.ts";
 
 export interface AdminTotals {
   requests: number;
@@ -14,7 +14,7 @@ export interface AdminOverviewProps {
   ctx: PageContext;
   today: AdminTotals;
   month: AdminTotals;
-  points: DailyPoint[];
+  series: ChartSeries;
   topUsers: Array<{ user_id: number; email: string; requests: number; tokens: number; cost: number }>;
   topModels: Array<{ model: string; requests: number; tokens: number; cost: number }>;
   /** By requests this month. */

@@ -28,6 +28,8 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
     return Number.isSafeInteger(id) && id > 0 ? id : 0;
   };
 
+  const sum = <K extends string>(rows: Array<Record<K, number>>, field: K) => rows.reduce((total, row) => total + row[field], 0);
+
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireAdmin())
@@ -39,7 +41,12 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         ctx: page,
         today: usage.today,
         month: usage.month,
-        points: usage.daily.map((d) => ({ date: d.date, requests: d.requests, cost: d.cost })),
+        // The whole hub as one series: the admin overview shows totals, not models.
+        series: {
+          days: usage.daily.map((d) => ({ date: d.date, ok: d.requests - d.errors, errors: d.errors, tokens: [d.tokens], cost: [d.cost] })),
+          models: [page.t("chart.allModels")],
+          totals: { requests: sum(usage.daily, "requests"), ok: sum(usage.daily, "requests") - sum(usage.daily, "errors"), errors: sum(usage.daily, "errors"), tokens: sum(usage.daily, "tokens"), cost: sum(usage.daily, "cost") },
+        },
         topUsers: usage.top_users,
         topModels: usage.top_models,
         topKeys: usage.top_keys_month,

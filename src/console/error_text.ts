@@ -13,6 +13,7 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   description: "error.description",
   rate_limit: "error.rateLimit",
   expires_in_days: "error.expiresInDays",
+  expires_on: "error.expiresOn",
   message: "error.message",
   model: "error.model",
   // The admin console's user and plan forms.
@@ -43,6 +44,7 @@ function refusalText(t: Translate, error: HttpError): string | null {
       if (text.startsWith("Maximum number of API keys")) return t("error.keyLimit", { max: numberAfter(text, /\((\d+)\)/) ?? "" });
       return null;
     case "conflict":
+      if (text === "Cannot update API key: it is revoked") return t("error.keyRevoked");
       return text.startsWith("Cannot demote or disable the last admin") ? t("error.lastAdmin") : null;
     case "bad_request":
       return text === "Email already registered" ? t("error.emailTaken") : null;

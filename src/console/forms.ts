@@ -1,7 +1,7 @@
 // What console pages show of service results: key rows and form errors next to their fields.
 import { HttpError } from "../http/mod.ts";
-import { type ApiKey, isExpired } from "../keys/mod.ts";
-import type { FormErrors, KeyRow } from "../../views/types.ts";
+import { type ApiKey, expiryDate, isExpired } from "../keys/mod.ts";
+import type { FormErrors, KeyDetail, KeyRow } from "../../views/types.ts";
 import { errorText } from "./error_text.ts";
 import type { Translate } from "./i18n.ts";
 
@@ -17,6 +17,17 @@ export function keyRow(key: ApiKey): KeyRow {
     totalRequests: key.totalRequests,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** A key as its own page shows it; `planRateLimit` is the owner's per-key ceiling. */
+export function keyDetail(key: ApiKey, planRateLimit: number): KeyDetail {
+  return {
+    ...keyRow(key),
+    planRateLimit,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    expiresOn: expiryDate(key),
+    revokedAt: key.revokedAt?.toISOString() ?? null,
   };
 }
 

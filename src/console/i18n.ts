@@ -7,6 +7,7 @@ import { DOCS_EN, DOCS_ZH } from "./i18n_docs.ts";
 import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
 import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
 import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
+import { KEYS_EN, KEYS_ZH } from "./i18n_keys.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -17,6 +18,7 @@ const zh = {
   ...A11Y_ZH,
   ...ERRORS_ZH,
   ...LOGS_ZH,
+  ...KEYS_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -116,6 +118,7 @@ const en: Record<MessageKey, string> = {
   ...A11Y_EN,
   ...ERRORS_EN,
   ...LOGS_EN,
+  ...KEYS_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

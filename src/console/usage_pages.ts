@@ -1,7 +1,7 @@
 // Console pages for usage: the dashboard, the usage page with its chart and breakdowns, and its CSV.
 import { Elysia } from "elysia";
 import { isExpired, listApiKeys } from "../keys/mod.ts";
-import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory } from "../usage/mod.ts";
+import { currentUsage, monthTotals, parseDays, recentCalls, usageBreakdown, usageHistory, usageSeries } from "../usage/mod.ts";
 import { DashboardBody, DashboardPage } from "../../views/pages/dashboard.tsx";
 import { UsagePage, UsagePeriod } from "../../views/pages/usage.tsx";
 import type { OnboardingState, VerifyBannerState } from "../../views/types.ts";
@@ -63,11 +63,11 @@ export function usagePages(deps: ConsoleDeps) {
     })
     .get("/dashboard/usage", async ({ page, user, query, htmx, html }) => {
       const days = daysOf(query.days);
-      const [history, breakdown, usage] = await Promise.all([usageHistory(db, user!.id, days), usageBreakdown(db, user!.id, days), currentUsage(limits, user!)]);
+      const [series, breakdown, usage] = await Promise.all([usageSeries(db, user!.id, days), usageBreakdown(db, user!.id, days), currentUsage(limits, user!)]);
       const props = {
         ctx: page,
         days,
-        points: history.daily_usage,
+        series,
         byKey: breakdown.byKey.map((r) => ({ label: r.name, sub: `${r.prefix}…`, requests: r.requests, tokens: r.tokens, cost: r.cost })),
         byModel: breakdown.byModel.map((r) => ({ label: r.model || "—", requests: r.requests, tokens: r.tokens, cost: r.cost })),
         quota: { used: usage.quota_used, total: usage.quota_total, resetAt: usage.quota_reset_at },

@@ -4,7 +4,7 @@ import type { Database } from "../db/mod.ts";
 import { accountAuth } from "../auth/mod.ts";
 import { ACCOUNT_ERRORS, HttpError, operation } from "../http/mod.ts";
 import { apiKeyListSchema, createdKeySchema, createKeyBody, keyIdParams } from "./model.ts";
-import { createApiKey, type CreateKeyRefusal, keyView, listApiKeys, revokeApiKey } from "./store.ts";
+import { createApiKey, type CreateKeyRefusal, keyView, listApiKeys, revokeApiKey, type UpdateKeyRefusal } from "./store.ts";
 
 /** What the API keys routes need. */
 export interface KeysDeps {
@@ -12,17 +12,23 @@ export interface KeysDeps {
   config: { readonly jwtSecret: string; readonly sessionTtlHours: number; readonly admin: { readonly idleMinutes: number }; readonly notifications: { readonly requireEmailVerification: boolean } };
   /** Tells every instance's key cache that a key was revoked. */
   onKeyRevoked(keyHash: string): void;
+  /** Tells every instance's key cache that a key's settings (rate limit, expiry, name) changed. */
+  onKeyChanged(keyHash: string): void;
 }
 
 /** The HTTP error for a refused key operation (the API and the console show the same). */
-export function keyRefusal(refusal: CreateKeyRefusal | { code: "not_found" }): HttpError {
+export function keyRefusal(refusal: CreateKeyRefusal | UpdateKeyRefusal, action: "create" | "update" = "create"): HttpError {
   switch (refusal.code) {
     case "user_not_found":
       return new HttpError("unauthorized", "User not found");
     case "email_not_verified":
       return new HttpError("forbidden", "Email not verified");
     case "rate_limit_above_plan":
-      return new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
+      return new HttpError("validation", `Cannot ${action} API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
+    case "expiry_out_of_range":
+      return new HttpError("validation", `Cannot update API key: expires_on must be a date from tomorrow to ${refusal.max}, or empty for no expiry`, { param: "expires_on" });
+    case "key_revoked":
+      return new HttpError("conflict", "Cannot update API key: it is revoked");
     case "key_limit_reached":
       return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`);
     case "not_found":

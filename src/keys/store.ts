@@ -90,3 +90,77 @@ export async function revokeApiKey(db: Db, userId: number, keyId: number): Promi
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).returning();
   return rows[0] ? { ok: true, key: rows[0] } : { ok: false, code: "not_found" };
 }
+
+/** The user's key by id, or null when no such key belongs to the user. */
+export async function getApiKey(db: Db, userId: number, keyId: number): Promise<ApiKey | null> {
+  if (!Number.isSafeInteger(keyId) || keyId <= 0 || keyId > 2 ** 31 - 1) return null;
+  const rows = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).limit(1);
+  return rows[0] ?? null;
+}
+
+export interface UpdateKeyInput {
+  name: string;
+  description: string | null;
+  rateLimit: number | null;
+  /** The UTC date (YYYY-MM-DD) the key stops working, at its start; null for no expiry. */
+  expiresOn: string | null;
+}
+
+/** A key change the data refuses (the shape is the schema's job, keys/model.ts). */
+export type UpdateKeyRefusal =
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "key_revoked" }
+  | { ok: false; code: "rate_limit_above_plan"; ceiling: number }
+  | { ok: false; code: "expiry_out_of_range"; max: string }
+  | { ok: false; code: "key_limit_reached"; max: number };
+
+const DAY_MS = 86_400_000;
+/** The furthest expiry a key may get: as at creation, 3650 days. */
+const MAX_EXPIRY_DAYS = 3650;
+
+/** The UTC date (YYYY-MM-DD) a key's expiry falls on, as the console's date field shows it. */
+export function expiryDate(key: { expiresAt: Date | null }): string | null {
+  return key.expiresAt ? key.expiresAt.toISOString().slice(0, 10) : null;
+}
+
+/**
+ * Changes a key's name, description, rate limit and expiry under the same rules as creation: the rate limit within
+ * the plan's ceiling (checked only when it changes, so a key kept from a bigger plan can still be renamed), the
+ * expiry from tomorrow to 3650 days ahead (an unchanged date keeps the exact expiry), and a key that expired and
+ * comes back to life must fit under the plan's active-key limit. A revoked key stays as it is.
+ */
+export async function updateApiKey(db: Db, userId: number, keyId: number, input: UpdateKeyInput, now = new Date()): Promise<{ ok: true; key: ApiKey } | UpdateKeyRefusal> {
+  if (!Number.isSafeInteger(keyId) || keyId <= 0 || keyId > 2 ** 31 - 1) return { ok: false, code: "not_found" };
+  return await db.transaction(async (tx) => {
+    // The user row first, as createApiKey locks it: a revived key and a new one cannot pass the key limit together.
+    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
+    const [key] = await tx.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).for("update");
+    if (!user || !key) return { ok: false, code: "not_found" } as const;
+    if (!key.isActive) return { ok: false, code: "key_revoked" } as const;
+    const ceiling = rateLimitCeiling(user);
+    if (input.rateLimit !== null && input.rateLimit !== key.rateLimit && input.rateLimit > ceiling) return { ok: false, code: "rate_limit_above_plan", ceiling } as const;
+    let expiresAt = key.expiresAt;
+    if (input.expiresOn !== expiryDate(key)) {
+      const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+      const max = new Date(today + MAX_EXPIRY_DAYS * DAY_MS);
+      const date = input.expiresOn === null ? null : new Date(`${input.expiresOn}T00:00:00Z`);
+      // A date that does not exist (2026-02-30) becomes NaN or rolls over: its text no longer matches.
+      if (date && (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== input.expiresOn || date.getTime() <= today || date > max)) {
+        return { ok: false, code: "expiry_out_of_range", max: max.toISOString().slice(0, 10) } as const;
+      }
+      expiresAt = date;
+      if (isExpired(key, now) && !isExpired({ expiresAt }, now)) {
+        const limit = planOf(user.plan).maxActiveKeys;
+        const [{ active }] = (await tx.select({ active: count() }).from(apiKeys).where(and(
+          eq(apiKeys.userId, userId),
+          eq(apiKeys.isActive, true),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+        ))) as [{ active: number }];
+        if (Number(active) >= limit) return { ok: false, code: "key_limit_reached", max: limit } as const;
+      }
+    }
+    const [updated] = await tx.update(apiKeys).set({ name: input.name.trim(), description: input.description, rateLimit: input.rateLimit, expiresAt })
+      .where(eq(apiKeys.id, key.id)).returning();
+    return { ok: true, key: updated! } as const;
+  });
+}

@@ -58,13 +58,13 @@ export async function openConsoleBrowser(env: Record<string, string> = {}): Prom
 }
 
 /**
- * Opens a hub and Chromium before a test file's tests and closes them after: the returned object reads the
- * opened one (its properties are there once beforeAll ran).
+ * Opens a hub (with `env` on top of the defaults) and Chromium before a test file's tests and closes them after:
+ * the returned object reads the opened one (its properties are there once beforeAll ran).
  */
-export function useConsoleBrowser(): ConsoleBrowser {
+export function useConsoleBrowser(env: Record<string, string> = {}): ConsoleBrowser {
   let opened: ConsoleBrowser | null = null;
   beforeAll(async () => {
-    opened = await openConsoleBrowser();
+    opened = await openConsoleBrowser(env);
   }, 60_000);
   afterAll(async () => {
     await opened?.close();

@@ -1,7 +1,7 @@
 // The request log: one user's calls with their filters, newest first, paged by (created_at, id); and one call's detail.
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
-import { apiKeys, usageRecords } from "../db/schema/mod.ts";
+import { apiKeys, usageDaily, usageRecords } from "../db/schema/mod.ts";
 
 export type StatusClass = "2xx" | "4xx" | "5xx";
 
@@ -89,4 +89,26 @@ export async function requestLogEntry(db: Db, userId: number, id: string) {
   const rows = await db.select(columns).from(usageRecords).innerJoin(apiKeys, eq(apiKeys.id, usageRecords.apiKeyId))
     .where(and(eq(usageRecords.id, id), eq(usageRecords.userId, userId))).limit(1);
   return rows[0] ?? null;
+}
+
+/**
+ * The last `limit` calls of one of the user's keys, newest first. The daily rollups say which recent days hold
+ * them, so the log query starts at the earliest of those days instead of walking every call the user made
+ * (a quiet key of a busy user would otherwise scan them all).
+ */
+export async function keyRecentCalls(db: Db, userId: number, keyId: number, options: { limit?: number } = {}) {
+  const limit = options.limit ?? 10;
+  const days = await db.select({ day: usageDaily.day, requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number) })
+    .from(usageDaily).where(and(eq(usageDaily.userId, userId), eq(usageDaily.apiKeyId, keyId)))
+    .groupBy(usageDaily.day).orderBy(desc(usageDaily.day)).limit(limit);
+  if (days.length === 0) return [];
+  let seen = 0;
+  let from = days.at(-1)!.day;
+  for (const d of days) {
+    seen += d.requests;
+    from = d.day;
+    if (seen >= limit) break;
+  }
+  const log = await requestLog(db, userId, { filters: { keyId, from: new Date(`${String(from)}T00:00:00Z`) }, limit });
+  return log.rows;
 }

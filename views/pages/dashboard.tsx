@@ -72,7 +72,7 @@ export function DashboardBody(props: DashboardProps): JSX.Element {
       </div>
       <div class="card spaced">
         <h2 safe>{ctx.t("dashboard.quota")}</h2>
-        <QuotaBar ctx={ctx} quota={props.quota} />
+        <QuotaBar ctx={ctx} quota={props.quota} explain />
       </div>
       <div class="card spaced">
         <h2 safe>{ctx.t("dashboard.recent")}</h2>

@@ -1,5 +1,5 @@
 // The usage page: range switch (htmx swaps only the chart block), chart, quota, per-key and per-model tables, CSV.
-import type { BreakdownRow, DailyPoint, PageContext, QuotaView } from "../types.ts";
+import type { BreakdownRow, ChartSeries, PageContext, QuotaView } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 import { UsageChart } from "../partials/usage_chart.tsx";
@@ -7,7 +7,7 @@ import { UsageChart } from "../partials/usage_chart.tsx";
 export interface UsageProps {
   ctx: PageContext;
   days: number;
-  points: DailyPoint[];
+  series: ChartSeries;
   byKey: BreakdownRow[];
   byModel: BreakdownRow[];
   quota: QuotaView;
@@ -49,7 +49,7 @@ export function UsagePeriod(props: UsageProps): JSX.Element {
         <a class="button secondary" href={`/dashboard/usage.csv?days=${props.days}`} download="" safe>{ctx.t("usage.csv")}</a>
       </div>
       <div class="card">
-        <UsageChart ctx={ctx} days={props.days} points={props.points} />
+        <UsageChart ctx={ctx} days={props.days} series={props.series} />
       </div>
       <div class="grid cols-2 spaced">
         <div class="card"><h2 safe>{ctx.t("usage.byKey")}</h2><BreakdownTable ctx={ctx} label={ctx.t("usage.col.key")} rows={props.byKey} /></div>
@@ -66,7 +66,7 @@ export function UsagePage(props: UsageProps): JSX.Element {
       <h1 safe>{ctx.t("usage.title")}</h1>
       <div class="card below">
         <h2 safe>{ctx.t("dashboard.quota")}</h2>
-        <QuotaBar ctx={ctx} quota={props.quota} />
+        <QuotaBar ctx={ctx} quota={props.quota} explain />
       </div>
       <UsagePeriod {...props} />
     </BaseLayout>

@@ -1,4 +1,4 @@
-// API key partials: a table row, the create form (with its errors) and the show-once secret with ready snippets.
+// API key partials: a table row (its name links to the key's page), the create form (with its errors) and the show-once secret with ready snippets.
 import type { CreatedKey, FormErrors, KeyRow, PageContext } from "../types.ts";
 import { Field } from "../components/field.tsx";
 import { CallSnippets } from "./snippets.tsx";
@@ -15,7 +15,7 @@ export function KeyTableRow(props: { ctx: PageContext; item: KeyRow }): JSX.Elem
   return (
     <tr id={`key-${key.id}`}>
       <td class="name">
-        <strong safe>{key.name}</strong>
+        <a href={`/dashboard/api-keys/${key.id}`} class="key-link"><strong safe>{key.name}</strong></a>
         {key.description ? <div class="small muted" safe>{key.description}</div> : ""}
       </td>
       <td data-label={ctx.t("keys.col.prefix")}><code safe>{`${key.prefix}…`}</code></td>
@@ -35,6 +35,29 @@ export function KeyTableRow(props: { ctx: PageContext; item: KeyRow }): JSX.Elem
   );
 }
 
+function KeyTable(props: { ctx: PageContext; keys: KeyRow[]; bodyId?: string }): JSX.Element {
+  const { ctx } = props;
+  return (
+    <table class="cards">
+      <thead>
+        <tr>
+          <th scope="col" safe>{ctx.t("keys.col.name")}</th>
+          <th scope="col" safe>{ctx.t("keys.col.prefix")}</th>
+          <th scope="col" safe>{ctx.t("keys.col.status")}</th>
+          <th scope="col" class="num" safe>{ctx.t("keys.col.requests")}</th>
+          <th scope="col" class="opt" safe>{ctx.t("keys.col.created")}</th>
+          <th scope="col" class="opt" safe>{ctx.t("keys.col.lastUsed")}</th>
+          <th scope="col" safe>{ctx.t("keys.col.actions")}</th>
+        </tr>
+      </thead>
+      <tbody id={props.bodyId}>
+        {props.keys.map((item) => <KeyTableRow ctx={ctx} item={item} />)}
+      </tbody>
+    </table>
+  );
+}
+
+/** The keys in use (active or expired), then the revoked ones folded away in a <details>. */
 export function KeysTable(props: { ctx: PageContext; keys: KeyRow[] }): JSX.Element {
   const { ctx } = props;
   if (props.keys.length === 0) {
@@ -44,24 +67,17 @@ export function KeysTable(props: { ctx: PageContext; keys: KeyRow[] }): JSX.Elem
       </div>
     );
   }
+  const live = props.keys.filter((k) => k.status !== "revoked");
+  const revoked = props.keys.filter((k) => k.status === "revoked");
   return (
-    <div id="keys-table" class="table-wrap">
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col" safe>{ctx.t("keys.col.name")}</th>
-            <th scope="col" safe>{ctx.t("keys.col.prefix")}</th>
-            <th scope="col" safe>{ctx.t("keys.col.status")}</th>
-            <th scope="col" class="num" safe>{ctx.t("keys.col.requests")}</th>
-            <th scope="col" class="opt" safe>{ctx.t("keys.col.created")}</th>
-            <th scope="col" class="opt" safe>{ctx.t("keys.col.lastUsed")}</th>
-            <th scope="col" safe>{ctx.t("keys.col.actions")}</th>
-          </tr>
-        </thead>
-        <tbody id="keys-body">
-          {props.keys.map((item) => <KeyTableRow ctx={ctx} item={item} />)}
-        </tbody>
-      </table>
+    <div id="keys-table">
+      {live.length > 0 ? <div class="table-wrap"><KeyTable ctx={ctx} keys={live} bodyId="keys-body" /></div> : ""}
+      {revoked.length > 0 ? (
+        <details class="revoked-keys">
+          <summary safe>{ctx.t("keys.revokedList", { n: revoked.length })}</summary>
+          <div class="table-wrap"><KeyTable ctx={ctx} keys={revoked} /></div>
+        </details>
+      ) : ""}
     </div>
   );
 }

@@ -46,7 +46,7 @@ export function AdminOverviewPage(props: AdminOverviewProps): JSX.Element {
         <Totals ctx={ctx} label={ctx.t("admin.today")} totals={props.today} />
         <Totals ctx={ctx} label={ctx.t("admin.month")} totals={props.month} />
       </div>
-      <div class="card spaced"><UsageChart ctx={ctx} days={30} points={props.points} /></div>
+      <div class="card spaced"><UsageChart ctx={ctx} days={30} series={props.series} /></div>
       <div class="grid cols-2 spaced">
         <section class="card">
           <h2 safe>{ctx.t("admin.topUsers")}</h2>
