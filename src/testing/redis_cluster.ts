@@ -1,0 +1,82 @@
+// A private 3-master Redis Cluster (Debian's redis-server) on free ports in a temp dir, torn down after.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./haproxy.ts";
+
+export interface RedisCluster {
+  /** "127.0.0.1:PORT" of each master, as REDIS_CLUSTER_NODES takes them (comma-joined). */
+  nodes: string[];
+  /** The master serving `slot`, as "127.0.0.1:PORT". */
+  masterOf(slot: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const SERVER = "/usr/bin/redis-server";
+const CLI = "/usr/bin/redis-cli";
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const proc = Bun.spawn([CLI, "-h", "127.0.0.1", "-p", String(port), ...args], { stdout: "pipe", stderr: "pipe" });
+  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  if ((await proc.exited) !== 0) throw new Error(`redis-cli ${args.join(" ")}: ${err || out}`);
+  return out;
+}
+
+/** Starts `masters` cluster-mode redis-servers (no replicas), splits the 16384 slots between them, waits for "cluster_state:ok". */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), "aihub-redis-cluster-"));
+  const procs: Array<ReturnType<typeof Bun.spawn>> = [];
+  const ports: number[] = [];
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = freePort();
+      const home = join(dir, String(port));
+      rmSync(home, { recursive: true, force: true });
+      Bun.spawnSync(["mkdir", "-p", home]);
+      // The bus port is named too: the default (port + 10000) may be taken.
+      writeFileSync(join(home, "redis.conf"), [
+        `port ${port}`, `cluster-port ${freePort()}`, "bind 127.0.0.1", "cluster-enabled yes", "cluster-config-file nodes.conf",
+        "cluster-node-timeout 5000", `dir ${home}`, 'save ""', "appendonly no", "protected-mode no",
+      ].join("\n"));
+      procs.push(Bun.spawn([SERVER, join(home, "redis.conf")], { stdout: "ignore", stderr: "ignore" }));
+      ports.push(port);
+    }
+    for (const port of ports) {
+      for (let i = 0; ; i++) {
+        if (await cli(port, "PING").then((r) => r.includes("PONG"), () => false)) break;
+        if (i > 100) throw new Error(`redis-server on ${port} did not start`);
+        await Bun.sleep(50);
+      }
+    }
+    await cli(ports[0]!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes");
+    for (const port of ports) {
+      for (let i = 0; !(await cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"); i++) {
+        if (i > 200) throw new Error(`the cluster did not come up on ${port}`);
+        await Bun.sleep(50);
+      }
+    }
+  } catch (error) {
+    for (const proc of procs) proc.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    nodes: ports.map((p) => `127.0.0.1:${p}`),
+    async masterOf(slot) {
+      // CLUSTER NODES: "<id> <host:port@bus> <flags> … <first>-<last> …" per node.
+      for (const line of (await cli(ports[0]!, "CLUSTER", "NODES")).trim().split("\n")) {
+        const fields = line.split(" ");
+        for (const range of fields.slice(8)) {
+          const [first, last = first] = range.split("-").map(Number);
+          if (slot >= first! && slot <= last!) return fields[1]!.split("@")[0]!;
+        }
+      }
+      throw new Error(`no master serves slot ${slot}`);
+    },
+    async stop() {
+      for (const proc of procs) proc.kill("SIGKILL");
+      await Promise.all(procs.map((p) => p.exited));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
