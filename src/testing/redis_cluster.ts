@@ -9,6 +9,10 @@ export interface RedisCluster {
   nodes: string[];
   /** The master serving `slot`, as "127.0.0.1:PORT". */
   masterOf(slot: number): Promise<string>;
+  /** A snapshot of the slot map: slot → its master. */
+  owners(): Promise<(slot: number) => string>;
+  /** Runs a command on `node` ("127.0.0.1:PORT") through redis-cli; returns its plain output. */
+  run(node: string, ...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,19 +64,28 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  /** A snapshot of the slot map, read from CLUSTER NODES ("<id> <host:port@bus> <flags> … <first>-<last> …"). */
+  const owners = async () => {
+    const ranges: Array<[number, number, string]> = [];
+    for (const line of (await cli(ports[0]!, "CLUSTER", "NODES")).trim().split("\n")) {
+      const fields = line.split(" ");
+      for (const range of fields.slice(8)) {
+        if (range.startsWith("[")) continue;
+        const [first, last = first] = range.split("-").map(Number);
+        ranges.push([first!, last!, fields[1]!.split("@")[0]!]);
+      }
+    }
+    return (slot: number) => {
+      const range = ranges.find(([first, last]) => slot >= first && slot <= last);
+      if (!range) throw new Error(`no master serves slot ${slot}`);
+      return range[2];
+    };
+  };
   return {
     nodes: ports.map((p) => `127.0.0.1:${p}`),
-    async masterOf(slot) {
-      // CLUSTER NODES: "<id> <host:port@bus> <flags> … <first>-<last> …" per node.
-      for (const line of (await cli(ports[0]!, "CLUSTER", "NODES")).trim().split("\n")) {
-        const fields = line.split(" ");
-        for (const range of fields.slice(8)) {
-          const [first, last = first] = range.split("-").map(Number);
-          if (slot >= first! && slot <= last!) return fields[1]!.split("@")[0]!;
-        }
-      }
-      throw new Error(`no master serves slot ${slot}`);
-    },
+    masterOf: async (slot) => (await owners())(slot),
+    owners,
+    run: (node, ...args) => cli(Number(node.split(":")[1]), ...args),
     async stop() {
       for (const proc of procs) proc.kill("SIGKILL");
       await Promise.all(procs.map((p) => p.exited));
