@@ -22,8 +22,8 @@ export interface TestHub {
 
 let hubCount = 0;
 
-/** A hub on `backend`, with Redis limits when `redis` is set; extra env configures upstreams etc. */
-export async function createTestHub(options: { backend: Backend; redis?: boolean; env?: Record<string, string> }): Promise<TestHub> {
+/** A hub on `backend`, with Redis limits when `redis` is set (true: the shared Redis; or a cluster's nodes); extra env configures upstreams etc. */
+export async function createTestHub(options: { backend: Backend; redis?: boolean | { clusterNodes: string[] }; env?: Record<string, string> }): Promise<TestHub> {
   const database = await testDatabase(options.backend);
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-test-")),
@@ -34,7 +34,7 @@ export async function createTestHub(options: { backend: Backend; redis?: boolean
     LOG_LEVEL: "debug",
     // Test hubs share one database: only suites that ask for them run the mail and webhook senders.
     NOTIFY_WORKERS: "off",
-    ...(options.redis ? { REDIS_URL, REDIS_PREFIX: `aihub-test-${process.pid}-${Date.now().toString(36)}-${hubCount++}` } : {}),
+    ...(options.redis ? { ...(options.redis === true ? { REDIS_URL } : { REDIS_CLUSTER_NODES: options.redis.clusterNodes.join(",") }), REDIS_PREFIX: `aihub-test-${process.pid}-${Date.now().toString(36)}-${hubCount++}` } : {}),
     ...options.env,
   });
   const logs: string[] = [];
