@@ -131,7 +131,8 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     },
     reconcileLeases: reconcileAll,
     async ping() {
-      await redis.send("PING", []);
+      // Every master: on a cluster, one that is down fails the calls of the users in its slots.
+      await Promise.all((await redis.masters()).map((master) => master.send("PING", [])));
     },
     async close() {
       clearInterval(sweep);

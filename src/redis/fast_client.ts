@@ -106,6 +106,12 @@ export async function connectFastRedisCluster(seeds: string[]): Promise<RedisCom
     refreshing = null;
   });
   await refresh();
+  let lastRefresh = Date.now();
+  const refreshSoon = () => {
+    if (Date.now() - lastRefresh < 1_000) return;
+    lastRefresh = Date.now();
+    refresh().catch(() => {});
+  };
 
   const anyMaster = () => owner[0] ?? seeds[0]!;
   const cluster: RedisCommands = {
@@ -116,7 +122,13 @@ export async function connectFastRedisCluster(seeds: string[]): Promise<RedisCom
       let asking = false;
       for (let attempt = 0; ; attempt++) {
         if (closed) throw new Error("Redis is not connected");
-        const node = await nodeAt(address);
+        let node: RedisCommands;
+        try {
+          node = await nodeAt(address);
+        } catch (error) {
+          refreshSoon();
+          throw error;
+        }
         try {
           if (!asking) return await node.send(command, args);
           const ask = node.send("ASKING", []);
@@ -141,6 +153,9 @@ export async function connectFastRedisCluster(seeds: string[]): Promise<RedisCom
             await Bun.sleep(20 * (attempt + 1));
             continue;
           }
+          // A master that cannot be reached may have been replaced (failover): the call fails at once (503), and
+          // the slot map is read again so later calls find the new master.
+          refreshSoon();
           throw error;
         }
       }
