@@ -122,6 +122,16 @@ for (const [name, open] of implementations) {
       expect(await h.store.quotaUsed(userId, period().key)).toBe(1000);
     });
 
+    test("admit() decides concurrent calls of many users at once, each user exactly at its limit", async () => {
+      const owners = Array.from({ length: 40 }, () => ids());
+      const results = await Promise.all(owners.flatMap(({ keyId, userId }) =>
+        Array.from({ length: 12 }, () => h.store.admit(req({ keyId, userId, rateLimit: 5, quotaLimit: 1_000_000, countsQuota: true, period: period() })).then((r) => ({ userId, r })))));
+      for (const { userId } of owners) {
+        expect(results.filter((x) => x.userId === userId && x.r.allowed)).toHaveLength(5);
+        expect(await h.store.quotaUsed(userId, period().key)).toBe(5);
+      }
+    });
+
     test("a call refused for quota does not use up the rate limit", async () => {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 10);
