@@ -34,35 +34,41 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
   const reconcileScript = scriptRunner(redis, RECONCILE_SCRIPT);
 
-  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone. On a
-  // cluster a script touches one slot, so the batch runs as one script per user shard, all at once.
-  const admitOnce = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
-    const replies = new Array<number[]>(batch.length);
-    await Promise.all([...groupBy(batch, (b) => names.shardOf(b.request.userId)).values()].map(async (indexes) => {
+  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone. A script
+  // touches one slot on a cluster, so each user shard batches on its own: a slow or failed master holds back
+  // or fails only its own shard's calls. A single Redis has one shard.
+  const admitBatchers = new Map<number, (item: { request: AdmitRequest; seed: number }) => Promise<number[]>>();
+  const admitOnce = (item: { request: AdmitRequest; seed: number }) => {
+    const shard = names.shardOf(item.request.userId);
+    let batcher = admitBatchers.get(shard);
+    if (!batcher) admitBatchers.set(shard, batcher = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
       const keys: string[] = [];
       const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs)];
-      for (const i of indexes) {
-        const { request, seed } = batch[i]!;
+      for (const { request, seed } of batch) {
         keys.push(names.rate(request.keyId, request.userId), quotaKey(request.userId, request.period.key), names.lease(request.userId, request.period.key));
         args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), request.callId);
       }
       const flat = (await admitScript(keys, args)) as number[];
-      indexes.forEach((i, n) => replies[i] = flat.slice(n * 5, n * 5 + 5));
+      return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
     }));
-    return replies;
-  });
-  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; json: string; refund: boolean; periodKey: string }>) => {
-    // A call holds a reservation if it is refunded or charged now.
-    const mode = (b: (typeof batch)[number]) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
-    await Promise.all([...groupBy(batch, (b) => names.shardOf(b.record.userId)).values()].map((indexes) => {
-      const group = indexes.map((i) => batch[i]!);
-      return settleScript(
-        [names.usageStreamOf(group[0]!.record.userId), ...group.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
-        [...group.flatMap((b) => [mode(b), b.record.id]), ...group.map((b) => b.json)],
+    return batcher(item);
+  };
+  type Settlement = { record: UsageRecord; json: string; refund: boolean; periodKey: string };
+  const settleBatchers = new Map<number, (item: Settlement) => Promise<void>>();
+  const settleBatch = (item: Settlement) => {
+    const shard = names.shardOf(item.record.userId);
+    let batcher = settleBatchers.get(shard);
+    if (!batcher) settleBatchers.set(shard, batcher = createBatcher(async (batch: Settlement[]) => {
+      // A call holds a reservation if it is refunded or charged now.
+      const mode = (b: Settlement) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
+      await settleScript(
+        [names.usageStreamOf(batch[0]!.record.userId), ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
+        [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
       );
+      return batch.map(() => undefined);
     }));
-    return batch.map(() => undefined);
-  });
+    return batcher(item);
+  };
 
   // Idle users' expired leases: lease keys are found by SCAN (on every master of a cluster) and reconciled
   // per batch of keys of one slot.
