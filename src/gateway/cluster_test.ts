@@ -112,4 +112,32 @@ describe("developer API with Redis Cluster limits on PostgreSQL", () => {
       await other.close();
     }
   });
+
+  // Last: it wipes the cluster's data.
+  test("when the whole cluster goes down calls get 503 uncharged, and once it is back the hub heals with quotas rebuilt from PostgreSQL", async () => {
+    const { token, user } = await registerUser(f.hub);
+    const { key } = await createKey(f.hub, token, { rate_limit: 50 });
+    for (let i = 0; i < 3; i++) expect((await f.post(chat("before"), key)).status).toBe(200);
+    await f.hub.runtime.flushUsage();
+    await cluster.down();
+    try {
+      const refused = await f.post(chat("during"), key);
+      expect(refused.status).toBe(503);
+      expect((await f.hub.request("/ready")).status).toBe(503);
+    } finally {
+      await cluster.up();
+    }
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      if (i > 0) await Bun.sleep(100);
+      status = (await f.post(chat("after"), key)).status;
+    }
+    expect(status).toBe(200);
+    const usage = (await (await f.hub.request("/api/v1/developer/usage/current", { token })).json()) as { quota_used: number };
+    expect(usage.quota_used).toBe(4);
+    await f.hub.runtime.flushUsage();
+    const records = await db().select().from(usageRecords).where(eq(usageRecords.userId, user.id));
+    expect(records.filter((r) => r.status === 200)).toHaveLength(4);
+    expect((await f.hub.request("/ready")).status).toBe(200);
+  }, 30_000);
 });

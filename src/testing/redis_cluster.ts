@@ -1,5 +1,5 @@
 // A private 3-master Redis Cluster (Debian's redis-server) on free ports in a temp dir, torn down after.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./haproxy.ts";
@@ -11,6 +11,10 @@ export interface RedisCluster {
   masterOf(slot: number): Promise<string>;
   /** A snapshot of the slot map: slot → its master. */
   owners(): Promise<(slot: number) => string>;
+  /** Kills every node (SIGKILL: the data is gone, as after a crash without persistence). */
+  down(): Promise<void>;
+  /** Starts the killed nodes again on their ports; they rejoin from nodes.conf; resolves once the cluster is ok. */
+  up(): Promise<void>;
   /** Runs a command on `node` ("127.0.0.1:PORT") through redis-cli; returns its plain output. */
   run(node: string, ...args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -29,22 +33,10 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 /** Starts `masters` cluster-mode redis-servers (no replicas), splits the 16384 slots between them, waits for "cluster_state:ok". */
 export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), "aihub-redis-cluster-"));
-  const procs: Array<ReturnType<typeof Bun.spawn>> = [];
+  let procs: Array<ReturnType<typeof Bun.spawn>> = [];
   const ports: number[] = [];
-  try {
-    for (let i = 0; i < masters; i++) {
-      const port = freePort();
-      const home = join(dir, String(port));
-      rmSync(home, { recursive: true, force: true });
-      Bun.spawnSync(["mkdir", "-p", home]);
-      // The bus port is named too: the default (port + 10000) may be taken.
-      writeFileSync(join(home, "redis.conf"), [
-        `port ${port}`, `cluster-port ${freePort()}`, "bind 127.0.0.1", "cluster-enabled yes", "cluster-config-file nodes.conf",
-        "cluster-node-timeout 5000", `dir ${home}`, 'save ""', "appendonly no", "protected-mode no",
-      ].join("\n"));
-      procs.push(Bun.spawn([SERVER, join(home, "redis.conf")], { stdout: "ignore", stderr: "ignore" }));
-      ports.push(port);
-    }
+  const startNodes = async () => {
+    procs = ports.map((port) => Bun.spawn([SERVER, join(dir, String(port), "redis.conf")], { stdout: "ignore", stderr: "ignore" }));
     for (const port of ports) {
       for (let i = 0; ; i++) {
         if (await cli(port, "PING").then((r) => r.includes("PONG"), () => false)) break;
@@ -52,13 +44,34 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
         await Bun.sleep(50);
       }
     }
-    await cli(ports[0]!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes");
+  };
+  const clusterOk = async () => {
     for (const port of ports) {
       for (let i = 0; !(await cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"); i++) {
         if (i > 200) throw new Error(`the cluster did not come up on ${port}`);
         await Bun.sleep(50);
       }
     }
+  };
+  const kill = async () => {
+    for (const proc of procs) proc.kill("SIGKILL");
+    await Promise.all(procs.map((p) => p.exited));
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = freePort();
+      const home = join(dir, String(port));
+      mkdirSync(home, { recursive: true });
+      // The bus port is named too: the default (port + 10000) may be taken.
+      writeFileSync(join(home, "redis.conf"), [
+        `port ${port}`, `cluster-port ${freePort()}`, "bind 127.0.0.1", "cluster-enabled yes", "cluster-config-file nodes.conf",
+        "cluster-node-timeout 5000", `dir ${home}`, 'save ""', "appendonly no", "protected-mode no",
+      ].join("\n"));
+      ports.push(port);
+    }
+    await startNodes();
+    await cli(ports[0]!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes");
+    await clusterOk();
   } catch (error) {
     for (const proc of procs) proc.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -85,10 +98,14 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     nodes: ports.map((p) => `127.0.0.1:${p}`),
     masterOf: async (slot) => (await owners())(slot),
     owners,
+    down: kill,
+    async up() {
+      await startNodes();
+      await clusterOk();
+    },
     run: (node, ...args) => cli(Number(node.split(":")[1]), ...args),
     async stop() {
-      for (const proc of procs) proc.kill("SIGKILL");
-      await Promise.all(procs.map((p) => p.exited));
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

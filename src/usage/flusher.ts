@@ -132,8 +132,18 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   return {
     async flushNow() {
       let total = 0;
+      let regrouped = false;
       for (;;) {
-        const n = (await retryOwn()) + (await readOnce(1));
+        let n: number;
+        try {
+          n = (await retryOwn()) + (await readOnce(1));
+        } catch (error) {
+          // Redis lost its data (restart without persistence, flush): the streams and their group come back empty.
+          if (regrouped || !String((error as Error).message).includes("NOGROUP")) throw error;
+          regrouped = true;
+          await ensureGroup();
+          continue;
+        }
         total += n;
         if (n === 0) return total;
       }
