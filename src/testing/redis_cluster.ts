@@ -69,6 +69,11 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       ].join("\n"));
       ports.push(port);
     }
+    // A test process that dies without stop() leaves no server behind.
+    process.once("exit", () => {
+      for (const proc of procs) proc.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    });
     await startNodes();
     await cli(ports[0]!, "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes");
     await clusterOk();
