@@ -154,8 +154,8 @@ export async function connectFastRedisCluster(seeds: string[]): Promise<RedisCom
             continue;
           }
           // A master that cannot be reached may have been replaced (failover): the call fails at once (503), and
-          // the slot map is read again so later calls find the new master.
-          refreshSoon();
+          // the slot map is read again so later calls find the new master. A server's error reply is the call's own.
+          if ((error as { code?: string }).code !== "ERR_REDIS_SERVER_ERROR") refreshSoon();
           throw error;
         }
       }
