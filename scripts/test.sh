@@ -16,9 +16,10 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
 fi
 
 # Browser tests drive Debian's Chromium and Firefox ESR, never a downloaded browser (the rolling-restart test Debian's HAProxy, the pooler
-# test Debian's PgBouncer); a CJK font too, so the zh-CN screenshots show text rather than boxes.
-if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ] || [ ! -x /usr/sbin/haproxy ] || [ ! -x /usr/sbin/pgbouncer ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium firefox-esr fonts-wqy-zenhei haproxy pgbouncer >/dev/null) || echo "warning: could not install the browsers, HAProxy or PgBouncer; their tests will fail"
+# test Debian's PgBouncer, the Redis Cluster tests private clusters of Debian's redis-server); a CJK font too, so the zh-CN screenshots
+# show text rather than boxes.
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ] || [ ! -x /usr/sbin/haproxy ] || [ ! -x /usr/sbin/pgbouncer ] || [ ! -x /usr/bin/redis-server ] || [ ! -x /usr/bin/redis-cli ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium firefox-esr fonts-wqy-zenhei haproxy pgbouncer redis-server redis-tools >/dev/null) || echo "warning: could not install the browsers, HAProxy, PgBouncer or redis-server; their tests will fail"
 fi
 
 log=$(mktemp)

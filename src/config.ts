@@ -24,6 +24,8 @@ export interface Config {
   /** Usage records older than this many days are dropped a whole month at a time (0: kept forever); rollups stay. */
   usageRetentionDays: number;
   redisUrl: string | null;
+  /** REDIS_CLUSTER_NODES: "host:port" of some nodes of a Redis Cluster (instead of REDIS_URL). */
+  redisClusterNodes: string[] | null;
   /** Prefix of every Redis key, so several hubs (or test runs) can share one Redis. */
   redisPrefix: string;
   jwtSecret: string;
@@ -106,11 +108,11 @@ function embeddedJwtSecret(dataDir: string): string {
 }
 
 /** WORKERS=N or "auto" (one per core); more than one needs PostgreSQL and Redis, which the processes share. */
-function workersFrom(env: Record<string, string | undefined>, databaseUrl: string | null, redisUrl: string | null): number {
+function workersFrom(env: Record<string, string | undefined>, databaseUrl: string | null, redis: boolean): number {
   const workers = env.WORKERS === "auto" ? availableParallelism() : intFrom(env, "WORKERS", 1, 1, 256);
-  if (workers > 1 && (!databaseUrl || !redisUrl)) {
+  if (workers > 1 && (!databaseUrl || !redis)) {
     // PGlite is one process's database, and in-process limits are exact only within one process.
-    throw new ConfigError(`WORKERS=${env.WORKERS} needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process and in-process rate limits are exact only within one, so the embedded default runs one hub process`);
+    throw new ConfigError(`WORKERS=${env.WORKERS} needs DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES): the embedded database (PGlite) belongs to one process and in-process rate limits are exact only within one, so the embedded default runs one hub process`);
   }
   return workers;
 }
@@ -123,6 +125,26 @@ function poolerFrom(env: Record<string, string | undefined>, databaseUrl: string
   return raw;
 }
 
+/** REDIS_CLUSTER_NODES: comma-separated host:port of some nodes of a Redis Cluster (the rest are found from them). */
+function clusterNodesFrom(env: Record<string, string | undefined>): string[] | null {
+  const raw = env.REDIS_CLUSTER_NODES?.trim();
+  if (!raw) return null;
+  const nodes = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const node of nodes) {
+    const match = /^(\[[0-9a-fA-F:]+\]|[^\s:/@]+):(\d{1,5})$/.exec(node);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES must be host:port pairs separated by commas (e.g. redis-1:6379,redis-2:6379), got "${node}"`);
+    }
+  }
+  return nodes;
+}
+
+/** Where the hub's Redis is: one Redis (REDIS_URL), a cluster (REDIS_CLUSTER_NODES), or none (limits in process). */
+export function redisTarget(config: Pick<Config, "redisUrl" | "redisClusterNodes">): { url: string } | { clusterNodes: string[] } | null {
+  if (config.redisClusterNodes) return { clusterNodes: config.redisClusterNodes };
+  return config.redisUrl ? { url: config.redisUrl } : null;
+}
+
 /** Validates the environment once; throws ConfigError saying what is wrong and how to fix it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = intFrom(env, "PORT", 3000, 0, 65535);
@@ -130,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(env.DATA_DIR || "./data");
   const databaseUrl = urlFrom(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = urlFrom(env, "REDIS_URL", ["redis:", "rediss:"]);
+  const redisClusterNodes = clusterNodesFrom(env);
+  if (redisUrl && redisClusterNodes) throw new ConfigError("Set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both");
   const publicUrl = urlFrom(env, "PUBLIC_URL", ["http:", "https:"]);
   const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
@@ -160,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`TRUST_PROXY ${(error as Error).message}`);
   }
 
-  const workers = workersFrom(env, databaseUrl, redisUrl);
+  const workers = workersFrom(env, databaseUrl, Boolean(redisUrl || redisClusterNodes));
   const memoryCost = env.PASSWORD_MEMORY_COST ? intFrom(env, "PASSWORD_MEMORY_COST", 65536, 8, 1 << 22) : undefined;
   const timeCost = env.PASSWORD_TIME_COST ? intFrom(env, "PASSWORD_TIME_COST", 2, 1, 64) : undefined;
 
@@ -180,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePooler: poolerFrom(env, databaseUrl),
     usageRetentionDays: intFrom(env, "USAGE_RETENTION_DAYS", 400, 0, 100 * 366),
     redisUrl,
+    redisClusterNodes,
     redisPrefix: env.REDIS_PREFIX || "aihub",
     jwtSecret,
     logLevel,

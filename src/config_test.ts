@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, redisTarget } from "./config.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "aihub-config-"));
 
@@ -44,6 +44,16 @@ describe("loadConfig()", () => {
     expect(loadConfig({ ...postgres, DATABASE_POOLER: "transaction", USAGE_RETENTION_DAYS: "0" })).toMatchObject({ databasePooler: "transaction", usageRetentionDays: 0 });
   });
 
+  test("REDIS_CLUSTER_NODES names a cluster's nodes instead of REDIS_URL, and lets WORKERS run several processes", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40), REDIS_CLUSTER_NODES: " redis-1:7000, 10.0.0.2:7001,[::1]:7002 ", WORKERS: "2" });
+    expect(config.redisClusterNodes).toEqual(["redis-1:7000", "10.0.0.2:7001", "[::1]:7002"]);
+    expect(config.redisUrl).toBeNull();
+    expect(config.workers).toBe(2);
+    expect(redisTarget(config)).toEqual({ clusterNodes: ["redis-1:7000", "10.0.0.2:7001", "[::1]:7002"] });
+    expect(redisTarget(loadConfig({ DATA_DIR: dir(), REDIS_URL: "redis://localhost:6379" }))).toEqual({ url: "redis://localhost:6379" });
+    expect(redisTarget(loadConfig({ DATA_DIR: dir() }))).toBeNull();
+  });
+
   test("DATABASE_URL without JWT_SECRET is a clear start-up error", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgres://localhost/db" })).toThrow("JWT_SECRET is required when DATABASE_URL is set");
   });
@@ -61,7 +71,10 @@ describe("loadConfig()", () => {
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "0" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer from 1 to 1000000"],
     [{ REGISTRATIONS_PER_HOUR_PER_ADDRESS: "ten" }, "REGISTRATIONS_PER_HOUR_PER_ADDRESS must be an integer"],
     [{ PUBLIC_URL: "ftp://hub.example.com" }, "PUBLIC_URL must start with http: or https:"],
-    [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL: the embedded database (PGlite) belongs to one process"],
+    [{ WORKERS: "2" }, "WORKERS=2 needs DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES): the embedded database (PGlite) belongs to one process"],
+    [{ REDIS_URL: "redis://localhost", REDIS_CLUSTER_NODES: "10.0.0.1:6379" }, "Set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both"],
+    [{ REDIS_CLUSTER_NODES: "redis://10.0.0.1:6379" }, "REDIS_CLUSTER_NODES must be host:port pairs separated by commas (e.g. redis-1:6379,redis-2:6379), got \"redis://10.0.0.1:6379\""],
+    [{ REDIS_CLUSTER_NODES: "10.0.0.1:6379,10.0.0.2" }, "REDIS_CLUSTER_NODES must be host:port pairs"],
     [{ WORKERS: "auto", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, "needs DATABASE_URL and REDIS_URL"],
     [{ WORKERS: "0" }, "WORKERS must be an integer from 1 to 256"],
     [{ DATABASE_POOLER: "session", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, 'DATABASE_POOLER must be "transaction" (PgBouncer in transaction mode) or "none"'],

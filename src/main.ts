@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   log.info("AI Hub is listening", {
     url: `http://localhost:${port}`,
     storage: config.databaseUrl ? "postgresql" : `pglite (${config.dataDir})`,
-    limits: config.redisUrl ? "redis" : "in-process",
+    limits: config.redisClusterNodes ? "redis cluster" : config.redisUrl ? "redis" : "in-process",
     ...(config.workers > 1 ? { worker: `${process.env[WORKER_ENV]}/${config.workers}` } : {}),
     upstreams: config.upstreams.map((u) => u.name),
     startup_ms: Math.round(performance.now() - started),

@@ -7,7 +7,7 @@ import { type AlertDeps, crossedThreshold, keyRevoked, quotaAdmitted, sweepExpir
 import type { AccountCareDeps, AuthDeps } from "./auth/mod.ts";
 import { type Catalog, createSealer, openCatalog } from "./catalog/mod.ts";
 import { createHealthTracker, createKeyPool, createMemoryHealthStore, createRedisHealthStore, createRouter, type HealthStore } from "./chat/mod.ts";
-import type { Config } from "./config.ts";
+import { type Config, redisTarget } from "./config.ts";
 import type { ConsoleDeps } from "./console/mod.ts";
 import { clientAddress } from "./http/client_address.ts";
 import { eq } from "drizzle-orm";
@@ -17,7 +17,7 @@ import { createKeyVerifier, type KeyVerifier, type KeysDeps } from "./keys/mod.t
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./limits/mod.ts";
 import type { Logger } from "./log.ts";
 import { createHubMetrics, type HubMetrics, type MetricsDeps } from "./metrics/mod.ts";
-import { connectFastRedis, connectRedis, type Redis, redisKeys } from "./redis/mod.ts";
+import { connectFastRedis, connectFastRedisCluster, connectRedis, publish, type Redis, redisKeys, subscribe } from "./redis/mod.ts";
 import { loadPlans } from "./plans/mod.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./throttle/mod.ts";
 import { createMailer, type Mailer, type Sender, startLoop, startMailSender } from "./mail/mod.ts";
@@ -71,7 +71,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   const loadQuota = (userId: number, periodKey: string) => storedQuotaUsed(db, userId, periodKey);
 
   let redis: Redis | null = null;
-  let subscriber: Redis | null = null;
+  let unsubscribe: (() => Promise<void>) | null = null;
   let flusher: UsageFlusher | null = null;
   let journal: UsageJournal | null = null;
   let limits: LimitStore;
@@ -90,9 +90,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     if (notice.keyHash !== undefined || notice.userId !== undefined) keys.invalidate(notice);
   };
 
-  if (config.redisUrl) {
+  const target = redisTarget(config);
+  if (target) {
     let lastError = 0;
-    redis = await connectRedis(config.redisUrl, (error) => {
+    redis = await connectRedis(target, (error) => {
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
     });
@@ -101,17 +102,15 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       const database = createHash("sha256").update(config.databaseUrl ?? config.dataDir).digest("hex").slice(0, 12);
       journal = await openUsageJournal(join(config.dataDir, "journal", database), db, { log, reconcileAfterMs: config.usageJournalReconcileMs });
     }
-    const fastRedis = await connectFastRedis(config.redisUrl);
+    // On a cluster the hot path routes each command to its slot's master itself (MOVED/ASK followed).
+    const fastRedis = "url" in target ? await connectFastRedis(target.url) : await connectFastRedisCluster(target.clusterNodes);
     limits = createRedisLimitStore(fastRedis, { loadQuota, prefix: config.redisPrefix, leaseMs: config.reservationLeaseMs, journal });
     throttle = createRedisThrottleStore(fastRedis, { prefix: config.redisPrefix });
     health = createRedisHealthStore(fastRedis, { prefix: config.redisPrefix });
     flusher = await startUsageFlusher(redis, db, { consumer: `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`, log, prefix: config.redisPrefix, claimIdleMs: config.usageClaimIdleMs, pauseMs: config.usageFlushPauseMs });
     metrics.samplePending(flusher.pending);
     // Revocations and operator changes reach every instance's key cache at once.
-    subscriber = redis.duplicate();
-    subscriber.on("error", () => {});
-    await subscriber.connect();
-    await subscriber.subscribe(INVALIDATION_CHANNEL, (message) => {
+    unsubscribe = await subscribe(redis, INVALIDATION_CHANNEL, (message) => {
       try {
         apply(JSON.parse(message) as Notice);
       } catch {
@@ -132,11 +131,11 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   const invalidate = (notice: Notice) => {
     if (notice.plans) keys.invalidate({ all: true });
     else if (!notice.catalog) keys.invalidate(notice);
-    redis?.publish(INVALIDATION_CHANNEL, JSON.stringify(notice)).catch(() => {});
+    if (redis) publish(redis, INVALIDATION_CHANNEL, JSON.stringify(notice)).catch(() => {});
   };
 
   // With Redis, each instance trusts its copy of a deployment's health for a moment: a healthy call costs no round trip.
-  const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: config.redisUrl ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
+  const tracker = createHealthTracker(health, { ...config.routing.cooldown, refreshMs: target ? 250 : 0, onError: (error) => log.warn("upstream health store unavailable", { error }) });
   const router = createRouter(() => catalog.upstreams(), config.routing, { health: tracker, keys: createKeyPool(), onAttempt: metrics.upstreamAttempt });
 
   // Mail, webhooks and alerts (issue 12): requests queue rows; this instance's loops deliver them.
@@ -218,7 +217,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
       await Promise.all(workers.map((w) => w.stop()));
       await drainWriter();
       await flusher?.stop();
-      await subscriber?.close().catch(() => {});
+      await unsubscribe?.().catch(() => {});
       await redis?.close().catch(() => {});
       await throttle.close();
       await health.close();

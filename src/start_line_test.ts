@@ -13,3 +13,7 @@ test("startLine() on PostgreSQL + Redis names the upstreams and the worker", () 
   const line = startLine({ ...embedded, databaseUrl: "postgres://db/hub", redisUrl: "redis://r", upstreams: [upstream], models: [{}, {}] as never }, "http://localhost:8080", "2/4");
   expect(line).toBe("AI Hub is running at http://localhost:8080 · storage: PostgreSQL · limits: Redis · models: 2 from openrouter · worker 2/4");
 });
+
+test("startLine() on a Redis Cluster says so", () => {
+  expect(startLine({ ...embedded, databaseUrl: "postgres://db/hub", redisClusterNodes: ["r1:7000", "r2:7000"] }, "http://localhost:8080")).toContain("· limits: Redis Cluster ·");
+});

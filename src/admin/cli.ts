@@ -2,9 +2,9 @@
 // runs on this data directory, else straight to the configured database.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, loadConfig, redisTarget } from "../config.ts";
 import { migrate, openPglite, openPostgres } from "../db/mod.ts";
-import { connectRedis, redisKeys } from "../redis/mod.ts";
+import { connectRedis, publish, redisKeys } from "../redis/mod.ts";
 import { storedQuotaUsed } from "../usage/mod.ts";
 import { sendToRunningHub } from "./channel.ts";
 import { CommandError, runAdminCommand } from "./commands.ts";
@@ -43,10 +43,11 @@ try {
       onUserChanged: (userId) => changed.push(userId),
     }, args);
     console.log(output);
-    if (changed.length > 0 && config.redisUrl) {
+    const target = redisTarget(config);
+    if (changed.length > 0 && target) {
       // Running hubs (on PostgreSQL + Redis, reached without the channel) drop cached keys of this user.
-      const redis = await connectRedis(config.redisUrl);
-      for (const userId of changed) await redis.publish(redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId }));
+      const redis = await connectRedis(target);
+      for (const userId of changed) await publish(redis, redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId }));
       await redis.close();
     }
   } finally {

@@ -1,11 +1,14 @@
-// One contract suite for both HealthStore implementations (in-process and Redis), and the tracker over them.
+// One contract suite for the HealthStore implementations (in-process, Redis, Redis Cluster), and the tracker over them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connectFastRedis, connectRedis, type RedisCommands } from "../redis/mod.ts";
+import { connectFastRedis, connectFastRedisCluster, connectRedis, type RedisCommands } from "../redis/mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
+import { type RedisCluster, startRedisCluster } from "../testing/redis_cluster.ts";
 import { createHealthTracker, createMemoryHealthStore, type HealthStore } from "./health.ts";
 import { createRedisHealthStore } from "./health_redis.ts";
 
 let redis: RedisCommands;
+let cluster: RedisCluster;
+let clusterRedis: RedisCommands;
 const prefix = `aihub-health-test-${process.pid}-${Date.now().toString(36)}`;
 let seq = 0;
 const id = () => `up|model-${++seq}`;
@@ -14,13 +17,18 @@ const RULE = { threshold: 3, cooldownMs: 1_000 };
 const implementations: Array<[string, () => HealthStore]> = [
   ["memory", () => createMemoryHealthStore()],
   ["redis", () => createRedisHealthStore(redis, { prefix })],
+  ["redis cluster", () => createRedisHealthStore(clusterRedis, { prefix })],
 ];
 
 beforeAll(async () => {
   redis = await connectFastRedis(REDIS_URL);
-});
+  cluster = await startRedisCluster();
+  clusterRedis = await connectFastRedisCluster(cluster.nodes);
+}, 60_000);
 afterAll(async () => {
   redis.close();
+  clusterRedis?.close();
+  await cluster?.stop();
   const cleaner = await connectRedis(REDIS_URL);
   await cleaner.del([`${prefix}:{health}:failures`, `${prefix}:{health}:cooldowns`]);
   await cleaner.close();

@@ -1,5 +1,5 @@
-// Exact limits under concurrency, on one hub and across two hub processes sharing Redis and PostgreSQL,
-// and no lost usage record when a hub is killed with SIGKILL under load.
+// Exact limits under concurrency, on one hub and across two hub processes sharing Redis (or a Redis Cluster)
+// and PostgreSQL, and no lost usage record when a hub is killed with SIGKILL under load.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { openPostgres } from "../db/mod.ts";
@@ -8,6 +8,7 @@ import { freshPostgresUrl, REDIS_URL } from "../testing/databases.ts";
 import { type FakeUpstream, startFakeUpstream } from "../testing/fake_upstream.ts";
 import { createKey, createTestHub, registerUser } from "../testing/harness.ts";
 import { call, type HubProcess, spawnHub } from "../testing/process.ts";
+import { type RedisCluster, startRedisCluster } from "../testing/redis_cluster.ts";
 import { TEST_JWT_SECRET } from "../testing/harness.ts";
 import { quotaPeriod } from "../plans/mod.ts";
 
@@ -69,18 +70,24 @@ for (const [name, backend, redis] of [["in-process limits", "pglite", false], ["
   });
 }
 
-describe("two hub processes sharing Redis and PostgreSQL", () => {
+for (const onCluster of [false, true]) describe(`two hub processes sharing ${onCluster ? "a 3-master Redis Cluster (REDIS_CLUSTER_NODES)" : "Redis"} and PostgreSQL`, () => {
   let databaseUrl: string;
   let hubs: HubProcess[] = [];
+  let cluster: RedisCluster | null = null;
   const prefix = `aihub-scale-${process.pid}-${Date.now().toString(36)}`;
-  const env = () => ({ DATABASE_URL: databaseUrl, REDIS_URL, REDIS_PREFIX: prefix, JWT_SECRET: TEST_JWT_SECRET, UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: "fake-model", USAGE_CLAIM_IDLE_MS: "1000" });
+  const env = () => ({
+    DATABASE_URL: databaseUrl, ...(cluster ? { REDIS_CLUSTER_NODES: cluster.nodes.join(",") } : { REDIS_URL }), REDIS_PREFIX: prefix,
+    JWT_SECRET: TEST_JWT_SECRET, UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: "fake-model", USAGE_CLAIM_IDLE_MS: "1000",
+  });
 
   beforeAll(async () => {
+    if (onCluster) cluster = await startRedisCluster();
     databaseUrl = await freshPostgresUrl();
     hubs = [await spawnHub(env()), await spawnHub(env())];
   }, 60_000);
   afterAll(async () => {
     for (const hub of hubs) if (hub.proc.exitCode === null) await hub.stop("SIGKILL");
+    await cluster?.stop();
   });
 
   async function userWithKey(base: string, options: { rateLimit: number; quota?: number }) {

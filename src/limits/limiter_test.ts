@@ -1,9 +1,10 @@
-// One contract suite for both LimitStore implementations: in-process and Redis.
+// One contract suite for the LimitStore implementations: in-process, Redis, and Redis on a 3-master cluster.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type AdmitRequest, createMemoryLimitStore, createRedisLimitStore, type LimitStore } from "./mod.ts";
-import { connectFastRedis, connectRedis, type Redis, redisKeys } from "../redis/mod.ts";
+import { connectFastRedis, connectFastRedisCluster, connectRedis, isCluster, type Redis, redisKeys } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
+import { type RedisCluster, startRedisCluster } from "../testing/redis_cluster.ts";
 import { quotaPeriod } from "../plans/mod.ts";
 
 interface Harness {
@@ -18,6 +19,38 @@ interface Harness {
   /** Quota used as the "database" reports it when a counter has to be rebuilt. */
   stored: Map<string, number>;
   close(): Promise<void>;
+}
+
+/** The Redis store on the shared Redis (under a fresh prefix), or on a private cluster stopped with the harness. */
+async function redisHarness(cluster: RedisCluster | null): Promise<Harness> {
+  const redis: Redis = await connectRedis(cluster ? { clusterNodes: cluster.nodes } : REDIS_URL);
+  const prefix = `aihub-contract-${process.pid}-${Date.now().toString(36)}`;
+  const stored = new Map<string, number>();
+  const loadQuota = async (u: number, p: string) => stored.get(`${u}:${p}`) ?? 0;
+  const connect = () => cluster ? connectFastRedisCluster(cluster.nodes) : connectFastRedis(REDIS_URL);
+  const store = createRedisLimitStore(await connect(), { loadQuota, prefix });
+  const leased = createRedisLimitStore(await connect(), { loadQuota, prefix, leaseMs: LEASE_MS });
+  const persisted: UsageRecord[] = [];
+  const records = async () => {
+    const streams = await Promise.all(redisKeys(prefix, { cluster: cluster !== null }).usageStreams.map((stream) => redis.xRange(stream, "-", "+")));
+    return streams.flat().map((e) => JSON.parse(e!.message.r!) as UsageRecord);
+  };
+  return {
+    store,
+    leased,
+    expireLeases: () => Bun.sleep(LEASE_MS + 20),
+    records,
+    persisted,
+    stored,
+    close: async () => {
+      persisted.push(...(await records()));
+      await leased.close();
+      if (!isCluster(redis)) for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
+      await redis.close();
+      await store.close();
+      await cluster?.stop();
+    },
+  };
 }
 
 let seq = 0;
@@ -58,34 +91,8 @@ const implementations: Array<[string, () => Promise<Harness>]> = [
       },
     };
   }],
-  ["redis", async () => {
-    const redis: Redis = await connectRedis(REDIS_URL);
-    const prefix = `aihub-contract-${process.pid}-${Date.now().toString(36)}`;
-    const stored = new Map<string, number>();
-    const loadQuota = async (u: number, p: string) => stored.get(`${u}:${p}`) ?? 0;
-    const store = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota, prefix });
-    const leased = createRedisLimitStore(await connectFastRedis(REDIS_URL), { loadQuota, prefix, leaseMs: LEASE_MS });
-    const persisted: UsageRecord[] = [];
-    const records = async () => {
-      const entries = await redis.xRange(redisKeys(prefix).usageStream, "-", "+");
-      return (entries ?? []).map((e) => JSON.parse(e.message.r!) as UsageRecord);
-    };
-    return {
-      store,
-      leased,
-      expireLeases: () => Bun.sleep(LEASE_MS + 20),
-      records,
-      persisted,
-      stored,
-      close: async () => {
-        persisted.push(...(await records()));
-        await leased.close();
-        for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
-        await redis.close();
-        await store.close();
-      },
-    };
-  }],
+  ["redis", () => redisHarness(null)],
+  ["redis cluster", async () => redisHarness(await startRedisCluster())],
 ];
 
 for (const [name, open] of implementations) {
@@ -113,6 +120,16 @@ for (const [name, open] of implementations) {
       expect(results.filter((r) => r.allowed)).toHaveLength(100);
       expect(results.filter((r) => !r.allowed && r.reason === "quota_exceeded")).toHaveLength(200);
       expect(await h.store.quotaUsed(userId, period().key)).toBe(1000);
+    });
+
+    test("admit() decides concurrent calls of many users at once, each user exactly at its limit", async () => {
+      const owners = Array.from({ length: 40 }, () => ids());
+      const results = await Promise.all(owners.flatMap(({ keyId, userId }) =>
+        Array.from({ length: 12 }, () => h.store.admit(req({ keyId, userId, rateLimit: 5, quotaLimit: 1_000_000, countsQuota: true, period: period() })).then((r) => ({ userId, r })))));
+      for (const { userId } of owners) {
+        expect(results.filter((x) => x.userId === userId && x.r.allowed)).toHaveLength(5);
+        expect(await h.store.quotaUsed(userId, period().key)).toBe(5);
+      }
     });
 
     test("a call refused for quota does not use up the rate limit", async () => {

@@ -1,11 +1,23 @@
 // Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
 import { createBatcher } from "../lib/mod.ts";
-import { type RedisCommands, redisKeys, scriptRunner } from "../redis/mod.ts";
+import { type RedisCommands, redisKeys, scriptRunner, slotOf } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
 import { type Admission, type AdmitRequest, DEFAULT_LEASE_MS, leaseSweepMs, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
 import { ADMIT_SCRIPT, RECONCILE_SCRIPT, SETTLE_SCRIPT } from "./scripts.ts";
 
 const QUOTA_TTL_SEC = 70 * 24 * 3600;
+
+/** The indexes of `items`, grouped by `keyOf` (insertion order kept within a group). */
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, number[]> {
+  const groups = new Map<K, number[]>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
+}
 
 /** A local copy of settled records (the usage journal), written alongside the Redis stream. */
 export interface RecordJournal {
@@ -13,50 +25,68 @@ export interface RecordJournal {
   void(id: string): Promise<void>;
 }
 
-/** Creates the Redis LimitStore: exact across any number of hub instances. */
+/** Creates the Redis LimitStore: exact across any number of hub instances, on one Redis or a cluster. */
 export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota: QuotaLoader; prefix: string; leaseMs?: number; journal?: RecordJournal | null }): LimitStore {
-  const names = redisKeys(options.prefix);
+  const names = redisKeys(options.prefix, { cluster: redis.cluster });
   const quotaKey = names.quota;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const admitScript = scriptRunner(redis, ADMIT_SCRIPT);
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
   const reconcileScript = scriptRunner(redis, RECONCILE_SCRIPT);
 
-  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone.
-  const admitOnce = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
-    const keys: string[] = [];
-    const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs)];
-    for (const { request, seed } of batch) {
-      keys.push(names.rate(request.keyId), quotaKey(request.userId, request.period.key), names.lease(request.userId, request.period.key));
-      args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), request.callId);
-    }
-    const flat = (await admitScript(keys, args)) as number[];
-    return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
-  });
-  const settleBatch = createBatcher(async (batch: Array<{ record: UsageRecord; json: string; refund: boolean; periodKey: string }>) => {
-    // A call holds a reservation if it is refunded or charged now.
-    const mode = (b: (typeof batch)[number]) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
-    await settleScript(
-      [names.usageStream, ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
-      [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
-    );
-    return batch.map(() => undefined);
-  });
+  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone. A script
+  // touches one slot on a cluster, so each user shard batches on its own: a slow or failed master holds back
+  // or fails only its own shard's calls. A single Redis has one shard.
+  const admitBatchers = new Map<number, (item: { request: AdmitRequest; seed: number }) => Promise<number[]>>();
+  const admitOnce = (item: { request: AdmitRequest; seed: number }) => {
+    const shard = names.shardOf(item.request.userId);
+    let batcher = admitBatchers.get(shard);
+    if (!batcher) admitBatchers.set(shard, batcher = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
+      const keys: string[] = [];
+      const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs)];
+      for (const { request, seed } of batch) {
+        keys.push(names.rate(request.keyId, request.userId), quotaKey(request.userId, request.period.key), names.lease(request.userId, request.period.key));
+        args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), request.callId);
+      }
+      const flat = (await admitScript(keys, args)) as number[];
+      return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
+    }));
+    return batcher(item);
+  };
+  type Settlement = { record: UsageRecord; json: string; refund: boolean; periodKey: string };
+  const settleBatchers = new Map<number, (item: Settlement) => Promise<void>>();
+  const settleBatch = (item: Settlement) => {
+    const shard = names.shardOf(item.record.userId);
+    let batcher = settleBatchers.get(shard);
+    if (!batcher) settleBatchers.set(shard, batcher = createBatcher(async (batch: Settlement[]) => {
+      // A call holds a reservation if it is refunded or charged now.
+      const mode = (b: Settlement) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
+      await settleScript(
+        [names.usageStreamOf(batch[0]!.record.userId), ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
+        [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
+      );
+      return batch.map(() => undefined);
+    }));
+    return batcher(item);
+  };
 
-  // Idle users' expired leases: lease keys are found by SCAN and reconciled per batch of keys.
-  const leasePrefix = names.lease(0, "").replace(/\{0\}:$/, "");
-  const quotaPrefix = quotaKey(0, "").replace(/\{0\}:$/, "");
+  // Idle users' expired leases: lease keys are found by SCAN (on every master of a cluster) and reconciled
+  // per batch of keys of one slot.
   const reconcileAll = async () => {
     let total = 0;
-    let cursor = "0";
-    do {
-      const [next, found] = (await redis.send("SCAN", [cursor, "MATCH", `${leasePrefix.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", "1000"])) as [string, string[]];
-      cursor = String(next);
-      if (found.length > 0) {
-        const keys = found.flatMap((lease) => [lease, quotaPrefix + lease.slice(leasePrefix.length)]);
-        total += Number(await reconcileScript(keys, ["1000"]));
-      }
-    } while (cursor !== "0");
+    for (const master of await redis.masters()) {
+      let cursor = "0";
+      do {
+        const [next, found] = (await master.send("SCAN", [cursor, "MATCH", `${names.leasePrefix.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", "1000"])) as [string, string[]];
+        cursor = String(next);
+        const groups = redis.cluster ? groupBy(found, slotOf).values() : [found.map((_, i) => i)];
+        for (const indexes of groups) {
+          if (indexes.length === 0) continue;
+          const keys = indexes.flatMap((i) => [found[i]!, names.quotaPrefix + found[i]!.slice(names.leasePrefix.length)]);
+          total += Number(await reconcileScript(keys, ["1000"]));
+        }
+      } while (cursor !== "0");
+    }
     return total;
   };
   // Every instance runs the timer; one takes each round (the lock lives as long as a round's interval).
@@ -107,7 +137,8 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     },
     reconcileLeases: reconcileAll,
     async ping() {
-      await redis.send("PING", []);
+      // Every master: on a cluster, one that is down fails the calls of the users in its slots.
+      await Promise.all((await redis.masters()).map((master) => master.send("PING", [])));
     },
     async close() {
       clearInterval(sweep);

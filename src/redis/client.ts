@@ -1,18 +1,56 @@
-// node-redis connections: the usage stream reader and pub/sub (the hot path uses fast_client.ts).
-import type { RedisClientType } from "redis";
+// node-redis connections: the usage stream reader and pub/sub (the hot path uses fast_client.ts), on one Redis or a cluster.
+import type { RedisClientType, RedisClusterType } from "redis";
 
-export type Redis = RedisClientType;
+/** A node-redis client of one Redis, or of a Redis Cluster (commands go to their key's master). */
+export type Redis = RedisClientType | RedisClusterType;
 
-/** Connects to Redis at `url`, reconnecting with backoff forever so an outage heals without a restart. */
-export async function connectRedis(url: string, onError: (error: Error) => void = () => {}): Promise<Redis> {
-  const { createClient } = await import("redis");
-  const client = createClient({
-    url,
-    // While Redis is down, fail calls at once (503) instead of queueing them until it returns.
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 },
-  }) as Redis;
+export type RedisTarget = { url: string } | { clusterNodes: string[] };
+
+// While Redis is down, fail calls at once (503) instead of queueing them until it returns.
+const SOCKET = { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 };
+
+/** Connects to Redis (a URL, or any nodes of a cluster), reconnecting with backoff forever so an outage heals without a restart. */
+export async function connectRedis(target: string | RedisTarget, onError: (error: Error) => void = () => {}): Promise<Redis> {
+  const { createClient, createCluster } = await import("redis");
+  const to = typeof target === "string" ? { url: target } : target;
+  const client = "url" in to
+    ? createClient({ url: to.url, disableOfflineQueue: true, socket: SOCKET }) as RedisClientType
+    : createCluster({
+      rootNodes: to.clusterNodes.map((node) => ({ url: `redis://${node}` })),
+      defaults: { disableOfflineQueue: true, socket: SOCKET },
+    }) as unknown as RedisClusterType;
   client.on("error", onError);
   await client.connect();
   return client;
+}
+
+/** True when `redis` is a cluster client. */
+export function isCluster(redis: Redis): redis is RedisClusterType {
+  return "masters" in redis;
+}
+
+/** Publishes on `channel`: sharded pub/sub on a cluster (only the channel's shard carries it), plain on one Redis. */
+export async function publish(redis: Redis, channel: string, message: string): Promise<void> {
+  if (isCluster(redis)) await redis.sPublish(channel, message);
+  else await redis.publish(channel, message);
+}
+
+/**
+ * Listens on `channel` until the returned close is called: a cluster client subscribes (sharded) on its own
+ * connection to the channel's master and follows it if the slot moves; one Redis gets a duplicate connection.
+ */
+export async function subscribe(redis: Redis, channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+  if (isCluster(redis)) {
+    await redis.sSubscribe(channel, listener);
+    return async () => {
+      await redis.sUnsubscribe(channel).catch(() => {});
+    };
+  }
+  const subscriber = redis.duplicate();
+  subscriber.on("error", () => {});
+  await subscriber.connect();
+  await subscriber.subscribe(channel, listener);
+  return async () => {
+    await subscriber.close().catch(() => {});
+  };
 }

@@ -1,16 +1,37 @@
 // The names of the hub's Redis keys: one place, so features never spell a key twice.
 
-/** The hub's Redis key names under `prefix`; `{…}` hash tags keep one user's or key's keys in one slot. */
-export function redisKeys(prefix: string) {
+/**
+ * How many shards a cluster's users are spread over: a user's keys and its shard's usage stream share the
+ * shard's hash tag `{u<n>}`, so an admit or a settle (counters + record) stays one atomic script on one slot.
+ */
+export const USER_SHARDS = 64;
+
+/**
+ * The hub's Redis key names under `prefix`; `{…}` hash tags keep one user's or key's keys in one slot.
+ * With `cluster`, a user's keys (quota, leases, its keys' rate logs) carry its shard's tag `{u<n>}` and its
+ * records go to the shard's usage stream; a single Redis keeps the names it always had (one stream).
+ */
+export function redisKeys(prefix: string, options: { cluster?: boolean } = {}) {
+  const cluster = options.cluster ?? false;
+  const tag = (userId: number) => `{u${userId % USER_SHARDS}}`;
   return {
-    usageStream: `${prefix}:usage`,
+    /** The streams records are settled into: one on a single Redis, one per user shard on a cluster. */
+    usageStreams: cluster ? Array.from({ length: USER_SHARDS }, (_, n) => `${prefix}:usage:{u${n}}`) : [`${prefix}:usage`],
+    /** The stream that takes `userId`'s records (in the slot of its quota counter on a cluster). */
+    usageStreamOf: (userId: number) => cluster ? `${prefix}:usage:${tag(userId)}` : `${prefix}:usage`,
+    /** Calls whose keys share this value may be decided in one script (one slot). */
+    shardOf: (userId: number) => cluster ? userId % USER_SHARDS : 0,
     invalidation: `${prefix}:invalidate`,
-    quota: (userId: number, periodKey: string) => `${prefix}:quota:{${userId}}:${periodKey}`,
+    quota: (userId: number, periodKey: string) => cluster ? `${prefix}:quota:${tag(userId)}:${userId}:${periodKey}` : `${prefix}:quota:{${userId}}:${periodKey}`,
     /** A user's open quota reservations in a period (call id → lease deadline), in the quota's slot. */
-    lease: (userId: number, periodKey: string) => `${prefix}:lease:{${userId}}:${periodKey}`,
+    lease: (userId: number, periodKey: string) => cluster ? `${prefix}:lease:${tag(userId)}:${userId}:${periodKey}` : `${prefix}:lease:{${userId}}:${periodKey}`,
+    /** Every lease key starts with this, and its quota counter is the same name after `quotaPrefix`. */
+    leasePrefix: `${prefix}:lease:`,
+    quotaPrefix: `${prefix}:quota:`,
     /** Taken by the instance that sweeps expired leases this round. */
     leaseSweep: `${prefix}:lease-sweep`,
-    rate: (keyId: number) => `${prefix}:rate:{${keyId}}`,
+    /** A key's sliding-window log; on a cluster in its owner's slot, as one admit script reads both. */
+    rate: (keyId: number, userId: number) => cluster ? `${prefix}:rate:${tag(userId)}:${keyId}` : `${prefix}:rate:{${keyId}}`,
     throttleBucket: (bucket: string) => `${prefix}:attempts:{${bucket}}`,
     knownDevice: (key: string) => `${prefix}:known:{${key}}`,
     /** Upstream deployments' failures in a row and cooldown deadlines (deployment id → count / Unix ms), one slot. */

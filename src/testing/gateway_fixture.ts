@@ -3,16 +3,22 @@ import { afterAll, beforeAll, describe } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/mod.ts";
 import { usageRecords, users } from "../db/schema/mod.ts";
+import type { Backend } from "./databases.ts";
 import { type FakeUpstream, startFakeUpstream } from "./fake_upstream.ts";
 import { createKey, createTestHub, registerUser, type TestHub } from "./harness.ts";
 
-/** The two setups every gateway suite runs on. */
-export const GATEWAY_SETUPS = [
-  { name: "in-process limits on PGlite", backend: "pglite" as const, redis: false },
-  { name: "Redis limits on PostgreSQL", backend: "postgres" as const, redis: true },
-];
+export interface GatewaySetup {
+  name: string;
+  backend: Backend;
+  /** true: the shared Redis; a cluster's nodes (the cluster suite starts its own). */
+  redis: boolean | { clusterNodes: string[] };
+}
 
-export type GatewaySetup = (typeof GATEWAY_SETUPS)[number];
+/** The two setups every gateway suite runs on. */
+export const GATEWAY_SETUPS: GatewaySetup[] = [
+  { name: "in-process limits on PGlite", backend: "pglite", redis: false },
+  { name: "Redis limits on PostgreSQL", backend: "postgres", redis: true },
+];
 
 /** An OpenAI chat body for the fake upstream's model. */
 export const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: "fake-model", messages: [{ role: "user", content }], ...extra });

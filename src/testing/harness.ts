@@ -24,10 +24,11 @@ export interface TestHub {
 let hubCount = 0;
 
 /**
- * A hub on `backend`, with Redis limits when `redis` is set; extra env configures upstreams etc. `database`: an
- * already migrated database of `backend` instead of the process's shared one (e.g. reached through PgBouncer).
+ * A hub on `backend`, with Redis limits when `redis` is set (true: the shared Redis; or a cluster's nodes); extra env
+ * configures upstreams etc. `database`: an already migrated database of `backend` instead of the process's shared one
+ * (e.g. reached through PgBouncer).
  */
-export async function createTestHub(options: { backend: Backend; redis?: boolean; env?: Record<string, string>; database?: Database }): Promise<TestHub> {
+export async function createTestHub(options: { backend: Backend; redis?: boolean | { clusterNodes: string[] }; env?: Record<string, string>; database?: Database }): Promise<TestHub> {
   const database = options.database ?? await testDatabase(options.backend);
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-test-")),
@@ -38,7 +39,7 @@ export async function createTestHub(options: { backend: Backend; redis?: boolean
     LOG_LEVEL: "debug",
     // Test hubs share one database: only suites that ask for them run the mail and webhook senders.
     NOTIFY_WORKERS: "off",
-    ...(options.redis ? { REDIS_URL, REDIS_PREFIX: `aihub-test-${process.pid}-${Date.now().toString(36)}-${hubCount++}` } : {}),
+    ...(options.redis ? { ...(options.redis === true ? { REDIS_URL } : { REDIS_CLUSTER_NODES: options.redis.clusterNodes.join(",") }), REDIS_PREFIX: `aihub-test-${process.pid}-${Date.now().toString(36)}-${hubCount++}` } : {}),
     ...options.env,
   });
   const logs: string[] = [];

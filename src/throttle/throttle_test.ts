@@ -1,17 +1,25 @@
-// One contract suite for both ThrottleStore implementations: in-process and Redis.
-import { afterAll, describe, expect, test } from "bun:test";
-import { connectFastRedis, type RedisCommands } from "../redis/mod.ts";
+// One contract suite for the ThrottleStore implementations: in-process, Redis, and Redis on a 3-master cluster.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connectFastRedis, connectFastRedisCluster, type RedisCommands } from "../redis/mod.ts";
 import { REDIS_URL } from "../testing/databases.ts";
+import { type RedisCluster, startRedisCluster } from "../testing/redis_cluster.ts";
 import { createMemoryThrottleStore, createRedisThrottleStore, type ThrottleStore } from "./mod.ts";
 
 const prefix = `aihub-throttle-test-${process.pid}-${Date.now().toString(36)}`;
 let redis: RedisCommands | null = null;
+let cluster: RedisCluster | null = null;
+let clusterRedis: RedisCommands | null = null;
 const opened: ThrottleStore[] = [];
 
 const implementations: Array<[string, (now?: () => number) => Promise<ThrottleStore>]> = [
   ["memory", async (now) => createMemoryThrottleStore({ now })],
   ["redis", async (now) => createRedisThrottleStore((redis ??= await connectFastRedis(REDIS_URL)), { prefix, now })],
+  ["redis cluster", async (now) => createRedisThrottleStore((clusterRedis ??= await connectFastRedisCluster(cluster!.nodes)), { prefix, now })],
 ];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
 
 afterAll(async () => {
   for (const store of opened) await store.close();
@@ -20,6 +28,8 @@ afterAll(async () => {
     if (keys.length) await redis.send("DEL", keys);
     redis.close();
   }
+  clusterRedis?.close();
+  await cluster?.stop();
 });
 
 let seq = 0;

@@ -1,7 +1,7 @@
 // Moves usage records from the Redis stream into the database in batches; any instance may take over a dead one's.
 import type { Db } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
-import { type Redis, redisKeys } from "../redis/mod.ts";
+import { isCluster, type Redis, redisKeys } from "../redis/mod.ts";
 import { sql } from "drizzle-orm";
 import { writeUsageBatch } from "./store.ts";
 
@@ -17,26 +17,34 @@ export interface UsageFlusher {
 
 type Message = { id: string; message: Record<string, string> };
 
-/** Starts a flusher loop on its own Redis connection (blocking reads must not stall the hot path). */
+/**
+ * Starts a flusher loop on its own Redis connection (blocking reads must not stall the hot path). On a cluster it
+ * reads every user shard's stream: the reads of a round go out together, so node-redis pipelines them per master.
+ */
 export async function startUsageFlusher(redis: Redis, db: Db, options: { consumer: string; log: Logger; prefix: string; batch?: number; claimIdleMs?: number; pauseMs?: number }): Promise<UsageFlusher> {
-  const USAGE_STREAM = redisKeys(options.prefix).usageStream;
+  const STREAMS = redisKeys(options.prefix, { cluster: isCluster(redis) }).usageStreams;
   const reader = redis.duplicate();
   reader.on("error", () => {});
   await reader.connect();
   const batch = options.batch ?? 2000;
+  // A round reads about `batch` records in all, spread over the streams.
+  const perStream = Math.max(16, Math.ceil(batch / STREAMS.length));
   const claimIdleMs = options.claimIdleMs ?? 15_000;
   let stopped = false;
   let lastClaim = 0;
 
   const ensureGroup = async () => {
-    try {
-      await reader.xGroupCreate(USAGE_STREAM, GROUP, "0", { MKSTREAM: true });
-    } catch (error) {
-      if (!String((error as Error).message).includes("BUSYGROUP")) throw error;
-    }
+    await Promise.all(STREAMS.map(async (stream) => {
+      try {
+        await reader.xGroupCreate(stream, GROUP, "0", { MKSTREAM: true });
+      } catch (error) {
+        if (!String((error as Error).message).includes("BUSYGROUP")) throw error;
+      }
+    }));
   };
 
-  const store = async (messages: Message[]) => {
+  const store = async (read: Array<{ stream: string; messages: Message[] }>) => {
+    const messages = read.flatMap((r) => r.messages);
     if (messages.length === 0) return 0;
     // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
     try {
@@ -44,11 +52,19 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     } catch (error) {
       await writeOneByOne(messages, error);
     }
-    const ids = messages.map((m) => m.id);
-    // Issued together, so node-redis pipelines them into one round trip.
-    await Promise.all([reader.xAck(USAGE_STREAM, GROUP, ids), reader.xDel(USAGE_STREAM, ids)]);
+    // Issued together, so node-redis pipelines them (per master on a cluster).
+    await Promise.all(read.filter((r) => r.messages.length > 0).flatMap(({ stream, messages }) => {
+      const ids = messages.map((m) => m.id);
+      return [reader.xAck(stream, GROUP, ids), reader.xDel(stream, ids)];
+    }));
     return messages.length;
   };
+
+  const replyMessages = (reply: unknown) => ((reply as Array<{ messages: Message[] }> | null)?.[0]?.messages ?? []) as Message[];
+
+  /** Reads every stream at once with `read`, then stores what came back as one batch. */
+  const readAll = async (read: (stream: string) => Promise<Message[]>) =>
+    await store(await Promise.all(STREAMS.map(async (stream) => ({ stream, messages: await read(stream) }))));
 
   // A batch the database refused: while the database answers, one bad record must not hold back the rest,
   // so records are retried one by one and one that still fails is logged and set aside. If the database
@@ -67,23 +83,24 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   };
 
   // Records a crashed instance read but never stored stay pending; after claimIdleMs anyone claims them.
-  const claimAbandoned = async () => {
-    const reply = await reader.xAutoClaim(USAGE_STREAM, GROUP, options.consumer, claimIdleMs, "0-0", { COUNT: batch });
-    return await store((reply.messages ?? []).filter((m): m is Message => m !== null) as Message[]);
-  };
+  const claimAbandoned = () => readAll(async (stream) => {
+    const reply = await reader.xAutoClaim(stream, GROUP, options.consumer, claimIdleMs, "0-0", { COUNT: perStream });
+    return (reply.messages ?? []).filter((m): m is Message => m !== null) as Message[];
+  });
 
+  // One stream: a blocking read waits for records. Several (a cluster): one non-blocking read each, then a pause
+  // if all were empty; a full read from any stream means more are waiting.
   const readOnce = async (blockMs: number) => {
-    const reply = await reader.xReadGroup(GROUP, options.consumer, { key: USAGE_STREAM, id: ">" }, { COUNT: batch, BLOCK: blockMs });
-    const messages = ((reply as Array<{ messages: Message[] }> | null)?.[0]?.messages ?? []) as Message[];
-    return await store(messages);
+    if (STREAMS.length === 1) {
+      return await readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: ">" }, { COUNT: batch, BLOCK: blockMs })));
+    }
+    const n = await readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: ">" }, { COUNT: perStream })));
+    if (n === 0 && blockMs > 1) await Bun.sleep(blockMs);
+    return n;
   };
 
   // Our own pending entries (read, then the write failed) are retried first.
-  const retryOwn = async () => {
-    const reply = await reader.xReadGroup(GROUP, options.consumer, { key: USAGE_STREAM, id: "0" }, { COUNT: batch });
-    const messages = ((reply as Array<{ messages: Message[] }> | null)?.[0]?.messages ?? []) as Message[];
-    return await store(messages);
-  };
+  const retryOwn = () => readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: "0" }, { COUNT: perStream })));
 
   await ensureGroup();
   // After a failed write our own pending entries are retried first; otherwise only new ones are read.
@@ -101,7 +118,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
         }
         const n = await readOnce(200);
         // A part-full batch means the stream is drained: pause briefly so the next batch is bigger.
-        if (n > 0 && n < batch) await Bun.sleep(options.pauseMs ?? 200);
+        if (n > 0 && n < (STREAMS.length === 1 ? batch : perStream)) await Bun.sleep(options.pauseMs ?? 200);
       } catch (error) {
         if (stopped) break;
         retryPending = true;
@@ -115,17 +132,28 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   return {
     async flushNow() {
       let total = 0;
+      let regrouped = false;
       for (;;) {
-        const n = (await retryOwn()) + (await readOnce(1));
+        let n: number;
+        try {
+          n = (await retryOwn()) + (await readOnce(1));
+        } catch (error) {
+          // Redis lost its data (restart without persistence, flush): the streams and their group come back empty.
+          if (regrouped || !String((error as Error).message).includes("NOGROUP")) throw error;
+          regrouped = true;
+          await ensureGroup();
+          continue;
+        }
         total += n;
         if (n === 0) return total;
       }
     },
     async pending() {
       // On the shared client, not the reader: the reader may sit in a blocking XREADGROUP. Stored records are
-      // deleted from the stream, so its length is what is still to store, and its first id the oldest's time.
-      const [records, first] = await Promise.all([redis.xLen(USAGE_STREAM), redis.xRange(USAGE_STREAM, "-", "+", { COUNT: 1 })]);
-      const since = first?.[0] ? Number(first[0].id.split("-")[0]) : NaN;
+      // deleted from the streams, so their length is what is still to store, and their first ids the oldest's time.
+      const streams = await Promise.all(STREAMS.map((stream) => Promise.all([redis.xLen(stream), redis.xRange(stream, "-", "+", { COUNT: 1 })])));
+      const records = streams.reduce((sum, [length]) => sum + length, 0);
+      const since = Math.min(...streams.map(([, first]) => first?.[0] ? Number(first[0].id.split("-")[0]) : Infinity));
       return { records, oldestAgeSeconds: records > 0 && Number.isFinite(since) ? Math.max(0, Date.now() - since) / 1000 : 0 };
     },
     async stop() {
