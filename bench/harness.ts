@@ -8,7 +8,8 @@ export const BUN = process.execPath;
 /** Every child a benchmark started, so its `finally` can stop them all. */
 export const children: Array<ReturnType<typeof Bun.spawn>> = [];
 
-export interface Target { name: string; url: string; pid: number; headers: Record<string, string> }
+/** A server under load; `pids` when it is several processes (hubs behind a balancer), else `pid`. */
+export interface Target { name: string; url: string; pid: number; pids?: number[]; headers: Record<string, string> }
 export type Point = LoadResult & { rss: number; cpuUs: number; busy: number };
 
 /** A loopback port nothing listens on right now. */
@@ -63,10 +64,13 @@ export const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-
 /** One measured point: warm-up, then load with the target's CPU and the machine's busy share sampled around it. */
 export async function measure(target: Target, body: string, connections: number, seconds: number): Promise<Point> {
   await runWrk(target.url, { body, headers: target.headers, connections, seconds: 1 });
-  const cpu0 = treeCpuSeconds(target.pid), m0 = machineCpu();
+  const pids = target.pids ?? [target.pid];
+  const cpu = () => pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
+  const cpu0 = cpu(), m0 = machineCpu();
   const r = await runWrk(target.url, { body, headers: target.headers, connections, seconds });
-  const cpu1 = treeCpuSeconds(target.pid), m1 = machineCpu();
-  return { ...r, rss: treeRssMb(target.pid), cpuUs: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.requests), busy: busyShare(m0, m1) };
+  const cpu1 = cpu(), m1 = machineCpu();
+  const rss = pids.reduce((sum, pid) => sum + treeRssMb(pid), 0);
+  return { ...r, rss, cpuUs: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.requests), busy: busyShare(m0, m1) };
 }
 
 export function row(mode: string, connections: number, name: string, r: Point): void {

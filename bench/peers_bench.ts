@@ -2,19 +2,22 @@
 // open-source Portkey gateway under Bun and under Node, and the hub on PostgreSQL + Redis and on the embedded default,
 // with non-stream chat completions at 1, 16 and 64 connections; prints req/s, p50/p99, CPU per request, ratios to
 // the bare proxy of the same run, and the hub over Portkey-on-Bun (the goal: ≥ 2× while doing keys, limits, quota
-// and usage records that the others do not).
+// and usage records that the others do not); and three hubs behind HAProxy on a 3-master Redis Cluster (Debian's
+// haproxy and redis-server), the deployment of the README's Scale-out section on one machine.
 // Run: node_modules/.bin/bun bench/peers_bench.ts   (nginx from Debian; PostgreSQL at 127.0.0.1:5432, Redis at :6379)
-// BENCH_PEERS=nginx,portkey-bun,portkey-node,hub-pg,hub-embedded picks peers (the bare proxy always runs);
+// BENCH_PEERS=nginx,portkey-bun,portkey-node,hub-pg,hub-embedded,hub-trio picks peers (the bare proxy always runs);
 // BENCH_SECONDS, BENCH_CONNECTIONS as in gateway_bench.ts.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchUser, bodyOf, BUN, children, createKey, fmt, freePort, HEADER, measure, type Point, row, spawnServer, stopServer, type Target, waitFor } from "./harness.ts";
 import { WRK } from "./wrk.ts";
+import { type Haproxy, startHaproxy } from "../src/testing/haproxy.ts";
+import { type RedisCluster, startRedisCluster } from "../src/testing/redis_cluster.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
-const PEERS = new Set((process.env.BENCH_PEERS ?? "nginx,portkey-bun,portkey-node,hub-pg,hub-embedded").split(","));
+const PEERS = new Set((process.env.BENCH_PEERS ?? "nginx,portkey-bun,portkey-node,hub-pg,hub-embedded,hub-trio").split(","));
 const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PORTKEY = "node_modules/@portkey-ai/gateway/build/start-server.js";
@@ -74,10 +77,34 @@ function skip(name: string, why: string): null {
   return null;
 }
 
+/** A fresh database on the benchmark's PostgreSQL; its URL. */
+async function createDatabase(pgAdmin: { unsafe(sql: string): Promise<unknown> }, name: string): Promise<string> {
+  await pgAdmin.unsafe(`create database ${name}`);
+  const url = new URL(ADMIN_PG);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Three hubs on one database and a 3-master Redis Cluster, behind HAProxy (round robin, connections kept open). */
+async function startTrio(common: Record<string, string>, databaseUrl: string, cluster: RedisCluster): Promise<{ target: Target; proxy: Haproxy }> {
+  const env = { ...common, DATABASE_URL: databaseUrl, REDIS_CLUSTER_NODES: cluster.nodes.join(",") };
+  const hubs = [];
+  for (let i = 0; i < 3; i++) hubs.push(await spawnServer(["src/main.ts"], { ...env, PORT: String(freePort()) }, "/ready"));
+  const token = await benchUser(hubs[0]!.url, env);
+  const key = await createKey(hubs[0]!.url, token);
+  const proxy = await startHaproxy(hubs.map((h) => h.url), { reuseConnections: true });
+  await waitFor(`${proxy.base}/ready`);
+  const pids = [proxy.pid, ...hubs.map((h) => h.proc.pid)];
+  return { proxy, target: { name: "3 hubs + HAProxy", url: `${proxy.base}/v1/chat/completions`, pid: proxy.pid, pids, headers: { authorization: `Bearer ${key}` } } };
+}
+
 async function main() {
   const { default: postgres } = await import("postgres");
-  const pgAdmin = PEERS.has("hub-pg") ? postgres(ADMIN_PG, { max: 1, onnotice: () => {} }) : null;
+  const pgAdmin = PEERS.has("hub-pg") || PEERS.has("hub-trio") ? postgres(ADMIN_PG, { max: 1, onnotice: () => {} }) : null;
   const dbName = `aihub_peers_${Date.now().toString(36)}`;
+  const trioDbName = `${dbName}_trio`;
+  let cluster: RedisCluster | null = null;
+  let balancer: Haproxy | null = null;
   const dir = mkdtempSync(join(tmpdir(), "aihub-peers-"));
   try {
     const upstream = await spawnServer(["src/testing/fake_upstream.ts", "0"]);
@@ -89,11 +116,8 @@ async function main() {
     if (PEERS.has("nginx")) add(await startNginx(dir, upstream.url));
     if (PEERS.has("portkey-bun")) add(await startPortkey("bun", upstream.url));
     if (PEERS.has("portkey-node")) add(await startPortkey("node", upstream.url));
-    if (pgAdmin) {
-      await pgAdmin.unsafe(`create database ${dbName}`);
-      const dbUrl = new URL(ADMIN_PG);
-      dbUrl.pathname = `/${dbName}`;
-      const env = { ...common, DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `aihub-peers-${Date.now().toString(36)}`, PORT: String(freePort()) };
+    if (pgAdmin && PEERS.has("hub-pg")) {
+      const env = { ...common, DATABASE_URL: await createDatabase(pgAdmin, dbName), REDIS_URL, REDIS_PREFIX: `aihub-peers-${Date.now().toString(36)}`, PORT: String(freePort()) };
       const hub = await spawnServer(["src/main.ts"], env, "/ready");
       const token = await benchUser(hub.url, env);
       add({ name: "hub (PG + Redis)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } });
@@ -105,6 +129,13 @@ async function main() {
       const token = await benchUser(hub.url, env, () => stopServer(hub.proc));
       hub = await spawnServer(["src/main.ts"], env, "/ready");
       add({ name: "hub (embedded)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } });
+    }
+
+    if (pgAdmin && PEERS.has("hub-trio")) {
+      cluster = await startRedisCluster(3);
+      const trio = await startTrio(common, await createDatabase(pgAdmin, trioDbName), cluster);
+      balancer = trio.proxy;
+      add(trio.target);
     }
 
     console.log(`AI Hub beside peers: non-stream chat completions, ${SECONDS}s per point, one fake upstream, every server on this machine (${navigator.hardwareConcurrency} cores), load by ${WRK ? "wrk (external)" : "in-process fetch loops (install wrk for an external generator)"}`);
@@ -127,16 +158,19 @@ async function main() {
       const base = results.get(`${connections}-${BARE}`)!, pk = results.get(`${connections}-${PORTKEY_BUN}`);
       for (const target of targets.slice(1)) {
         const r = results.get(`${connections}-${target.name}`)!;
-        const overPortkey = pk && target.name.startsWith("hub") ? fmt(r.rps / pk.rps, 2).padStart(13) : "";
+        const overPortkey = pk && /hub/.test(target.name) ? fmt(r.rps / pk.rps, 2).padStart(13) : "";
         console.log(`${String(connections).padStart(5)}  ${target.name.padEnd(22)}${fmt(r.rps / base.rps, 2).padStart(7)} ${fmt(r.p99 / base.p99, 2).padStart(5)}${overPortkey}`);
       }
     }
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((c) => c.exited));
+    await balancer?.stop();
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
     if (pgAdmin) {
       await pgAdmin.unsafe(`drop database if exists ${dbName} with (force)`);
+      await pgAdmin.unsafe(`drop database if exists ${trioDbName} with (force)`);
       await pgAdmin.end();
     }
   }

@@ -13,6 +13,10 @@ only="${BENCH_ONLY:-gateway,console,failover,metrics,peers}"
 if [[ ",$only," == *,peers,* ]] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   (apt-get install -y nginx-light || apt-get install -y nginx || sudo apt-get install -y nginx-light) >/dev/null 2>&1 || echo "nginx not installed: the peers benchmark skips it" >&2
 fi
+# Three hubs behind HAProxy in the peers benchmark (Debian's haproxy; redis-server is there for the tests already).
+if [[ ",$only," == *,peers,* ]] && ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+  (apt-get install -y haproxy || sudo apt-get install -y haproxy) >/dev/null 2>&1 || echo "haproxy not installed: the peers benchmark cannot run three hubs behind it" >&2
+fi
 for bench in gateway console failover metrics peers; do
   [[ ",$only," == *,$bench,* ]] || continue
   node_modules/.bin/bun "bench/${bench}_bench.ts"

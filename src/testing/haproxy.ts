@@ -5,6 +5,7 @@ import { join } from "node:path";
 
 export interface Haproxy {
   base: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -16,19 +17,24 @@ export function freePort(): number {
   return port;
 }
 
-/** Starts HAProxy on a free port balancing over `backends` (http://127.0.0.1:PORT each), checking GET /ready. */
-export async function startHaproxy(backends: string[]): Promise<Haproxy> {
+/**
+ * Starts HAProxy on a free port balancing over `backends` (http://127.0.0.1:PORT each), checking GET /ready.
+ * By default each call gets its own connection to a hub (a restarted hub is never reached over a stale
+ * connection); `reuseConnections` keeps them open, as a benchmark wants.
+ */
+export async function startHaproxy(backends: string[], options: { reuseConnections?: boolean } = {}): Promise<Haproxy> {
   const port = freePort();
   const dir = mkdtempSync(join(tmpdir(), "aihub-haproxy-"));
   const servers = backends.map((b, i) => `  server hub${i} ${new URL(b).host} check inter 100 fall 1 rise 2`).join("\n");
   const config = `global
   maxconn 4096
+  nbthread 1
 defaults
   mode http
   timeout connect 2s
   timeout client 60s
   timeout server 60s
-  option http-server-close
+${options.reuseConnections ? "  http-reuse always" : "  option http-server-close"}
   # No retries: a call sent to a hub that stopped listening fails, as it would for a client without a proxy that retries.
   retries 0
 frontend hubs
@@ -50,6 +56,7 @@ ${servers}
   }
   return {
     base,
+    pid: proc.pid,
     async stop() {
       proc.kill("SIGKILL");
       await proc.exited;
