@@ -15,7 +15,7 @@ import { responsesPlan } from "./run_responses.ts";
 
 function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
-  if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model" });
+  if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model", reason: { kind: "model_not_found", model: id } });
   return model;
 }
 

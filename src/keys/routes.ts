@@ -20,13 +20,13 @@ export function keyRefusal(refusal: CreateKeyRefusal | { code: "not_found" }): H
     case "user_not_found":
       return new HttpError("unauthorized", "User not found");
     case "email_not_verified":
-      return new HttpError("forbidden", "Email not verified");
+      return new HttpError("forbidden", "Email not verified", { reason: { kind: "email_not_verified" } });
     case "rate_limit_above_plan":
-      return new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
+      return new HttpError("validation", `Cannot create API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit", reason: { kind: "rate_limit_above_plan", ceiling: refusal.ceiling } });
     case "key_limit_reached":
-      return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`);
+      return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`, { reason: { kind: "key_limit", max: refusal.max } });
     case "not_found":
-      return new HttpError("not_found", "API key not found");
+      return new HttpError("not_found", "API key not found", { reason: { kind: "key_not_found" } });
   }
 }
 
