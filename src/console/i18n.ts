@@ -5,6 +5,7 @@ import { ADMIN_EN, ADMIN_ZH } from "./i18n_admin.ts";
 import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
 import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
 import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
+import { PLAYGROUND_EN, PLAYGROUND_ZH } from "./i18n_playground.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -14,6 +15,7 @@ const zh = {
   ...ACCOUNT_ZH,
   ...ERRORS_ZH,
   ...LOGS_ZH,
+  ...PLAYGROUND_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -111,6 +113,7 @@ const en: Record<MessageKey, string> = {
   ...ACCOUNT_EN,
   ...ERRORS_EN,
   ...LOGS_EN,
+  ...PLAYGROUND_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",
