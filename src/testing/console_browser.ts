@@ -59,12 +59,12 @@ export async function openConsoleBrowser(env: Record<string, string> = {}): Prom
 
 /**
  * Opens a hub and Chromium before a test file's tests and closes them after: the returned object reads the
- * opened one (its properties are there once beforeAll ran).
+ * opened one (its properties are there once beforeAll ran). `env`, read when they open, configures the hub.
  */
-export function useConsoleBrowser(): ConsoleBrowser {
+export function useConsoleBrowser(env: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): ConsoleBrowser {
   let opened: ConsoleBrowser | null = null;
   beforeAll(async () => {
-    opened = await openConsoleBrowser();
+    opened = await openConsoleBrowser(await env());
   }, 60_000);
   afterAll(async () => {
     await opened?.close();
