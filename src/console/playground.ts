@@ -88,17 +88,25 @@ export function assertSendable(form: PlaygroundForm): void {
   if (!form.models[0]) throw new HttpError("validation", "Missing field 'model'", { param: "model" });
 }
 
+/** A JSON array with one element per line (a message per line) under a line indented by `prefix`; valid JSON, Python and JavaScript. */
+function listLiteral(items: unknown, prefix: string, step = "  "): string {
+  const list = Array.isArray(items) ? items : [];
+  if (list.length === 0) return "[]";
+  return `[\n${list.map((item) => `${prefix}${step}${JSON.stringify(item).replace(/^\{"role":(".*?"),"content":/, "{\"role\": $1, \"content\": ")}`).join(",\n")}\n${prefix}]`;
+}
+
 /** The same call in curl, Python and JavaScript (OpenAI's SDKs), with the hub's base URL and the key left in the environment. */
 export function codeSnippets(body: Record<string, unknown>, baseUrl: string): { curl: string; python: string; javascript: string } {
   const { model, messages, ...params } = body;
+  const json = `{\n${Object.entries(body).map(([k, v]) => `  ${JSON.stringify(k)}: ${k === "messages" ? listLiteral(v, "  ") : JSON.stringify(v)}`).join(",\n")}\n}`;
   const curl = [
     `curl ${baseUrl}/v1/chat/completions${body.stream ? " -N" : ""} \\`,
     `  -H "Authorization: Bearer $AIHUB_API_KEY" \\`,
     `  -H "Content-Type: application/json" \\`,
-    `  -d '${JSON.stringify(body, null, 2).replaceAll("'", "'\\''")}'`,
+    `  -d '${json.replaceAll("'", "'\\''")}'`,
   ].join("\n");
   // JSON's strings and numbers read the same in Python; its true/false only come from `stream`, written by hand.
-  const pyArgs = [`model=${JSON.stringify(model)}`, `messages=${indent(JSON.stringify(messages, null, 4), "    ")}`, ...Object.entries(params).map(([k, v]) => `${k}=${k === "stream" ? (v ? "True" : "False") : JSON.stringify(v)}`)];
+  const pyArgs = [`model=${JSON.stringify(model)}`, `messages=${listLiteral(messages, "    ", "    ")}`, ...Object.entries(params).map(([k, v]) => `${k}=${k === "stream" ? (v ? "True" : "False") : JSON.stringify(v)}`)];
   const python = [
     "import os",
     "from openai import OpenAI",
@@ -112,7 +120,7 @@ export function codeSnippets(body: Record<string, unknown>, baseUrl: string): { 
       ? ["for chunk in stream:", "    if chunk.choices:", "        print(chunk.choices[0].delta.content or \"\", end=\"\", flush=True)", "print()"]
       : ["print(reply.choices[0].message.content)"]),
   ].join("\n");
-  const jsArgs = [`model: ${JSON.stringify(model)}`, `messages: ${indent(JSON.stringify(messages, null, 2), "  ")}`, ...Object.entries(params).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)];
+  const jsArgs = [`model: ${JSON.stringify(model)}`, `messages: ${listLiteral(messages, "  ")}`, ...Object.entries(params).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)];
   const javascript = [
     `import OpenAI from "openai";`,
     "",
@@ -126,10 +134,6 @@ export function codeSnippets(body: Record<string, unknown>, baseUrl: string): { 
       : ["console.log(reply.choices[0].message.content);"]),
   ].join("\n");
   return { curl, python, javascript };
-}
-
-function indent(text: string, prefix: string): string {
-  return text.split("\n").map((line, i) => (i === 0 ? line : prefix + line)).join("\n");
 }
 
 /** One reply's numbers, as the page shows them under it and the request log records them. */

@@ -93,6 +93,27 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
           <p class="small muted" safe>{ctx.t("playground.charged")}</p>
           {errors?.form ? <p class="alert" role="alert" safe>{errors.form}</p> : ""}
           <div class="pg-layout">
+            <div class="pg-main">
+              <div class={`pg-columns${props.columns.length > 1 ? " pg-compare" : ""}`}>
+                <Column ctx={ctx} column={props.columns[0]} index={0} models={props.models} />
+                <Column ctx={ctx} column={props.columns[1]} index={1} models={props.models} />
+              </div>
+              <div class="card pg-compose">
+                <div class="field">
+                  <label for="pg-message" safe>{ctx.t("playground.message")}</label>
+                  <textarea id="pg-message" name="message" rows="3" maxlength="200000" aria-invalid={fields.message ? "true" : undefined} aria-describedby={fields.message ? "pg-message-error" : undefined} safe>{values.message}</textarea>
+                  {fields.message ? <span class="error" id="pg-message-error" role="alert" safe>{fields.message}</span> : ""}
+                </div>
+                <div class="pg-actions">
+                  <button type="submit" data-pg-send safe>{ctx.t("playground.send")}</button>
+                  <button type="button" class="secondary" data-pg-stop hidden safe>{ctx.t("playground.stopButton")}</button>
+                </div>
+              </div>
+              <details class="card pg-code" id="pg-code">
+                <summary safe>{ctx.t("playground.viewCode")}</summary>
+                <PlaygroundCode ctx={ctx} code={props.code} />
+              </details>
+            </div>
             <div class="card pg-settings">
               <h2 safe>{ctx.t("playground.settings")}</h2>
               <div class="field">
@@ -130,27 +151,6 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
                 {fields.stop ? <span class="error" id="pg-stop-error" role="alert" safe>{fields.stop}</span> : ""}
               </div>
               <a class="button secondary" href="/dashboard/playground" data-pg-new safe>{ctx.t("playground.newChat")}</a>
-            </div>
-            <div class="pg-main">
-              <div class={`pg-columns${props.columns.length > 1 ? " pg-compare" : ""}`}>
-                <Column ctx={ctx} column={props.columns[0]} index={0} models={props.models} />
-                <Column ctx={ctx} column={props.columns[1]} index={1} models={props.models} />
-              </div>
-              <div class="card pg-compose">
-                <div class="field">
-                  <label for="pg-message" safe>{ctx.t("playground.message")}</label>
-                  <textarea id="pg-message" name="message" rows="3" maxlength="200000" aria-invalid={fields.message ? "true" : undefined} aria-describedby={fields.message ? "pg-message-error" : undefined} safe>{values.message}</textarea>
-                  {fields.message ? <span class="error" id="pg-message-error" role="alert" safe>{fields.message}</span> : ""}
-                </div>
-                <div class="pg-actions">
-                  <button type="submit" data-pg-send safe>{ctx.t("playground.send")}</button>
-                  <button type="button" class="secondary" data-pg-stop hidden safe>{ctx.t("playground.stopButton")}</button>
-                </div>
-              </div>
-              <details class="card pg-code" id="pg-code">
-                <summary safe>{ctx.t("playground.viewCode")}</summary>
-                <PlaygroundCode ctx={ctx} code={props.code} />
-              </details>
             </div>
           </div>
         </form>
