@@ -130,9 +130,16 @@ export function playgroundPages(deps: ConsoleDeps) {
     keyId: form.keyId, model: form.models[0] ?? "", modelB: form.models[1] ?? "", system: form.system, temperature: form.temperature, maxTokens: form.maxTokens, stop: form.stop, message: keepMessage ? form.message : "",
   });
 
-  /** The snippets of the call column 0 makes (or would make); a sample message when there is nothing to send yet. */
+  /**
+   * The snippets of the call column 0 would make with the message being typed; with none, of the last call it made
+   * (the conversation before its last reply); a sample message when there is nothing at all.
+   */
   function snippetsOf(form: PlaygroundForm, baseUrl: string, t: Translate) {
-    const body = requestBody(form, 0, { stream: true });
+    const past = form.histories[0] ?? [];
+    const [asked, answered] = past.slice(-2);
+    const lastCall = !form.message.trim() && asked?.role === "user" && answered?.role === "assistant";
+    const shown = lastCall ? { ...form, message: asked.content, histories: [past.slice(0, -2)] } : form;
+    const body = requestBody(shown, 0, { stream: true });
     const messages = body.messages as Array<{ role: string }>;
     if (!messages.some((m) => m.role === "user")) messages.push({ role: "user", content: t("playground.sampleMessage") } as never);
     return codeSnippets(body, baseUrl);
