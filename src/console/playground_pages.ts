@@ -92,7 +92,8 @@ export function playgroundPages(deps: ConsoleDeps) {
 
   /** Column `column`'s call, through the developer API's path and input rules, charged to the chosen key. */
   async function startPlayground(user: User, form: PlaygroundForm, column: number, options: { stream: boolean; signal: AbortSignal }): Promise<Started> {
-    const verdict = Number.isSafeInteger(form.keyId) ? await verifyOwnedKey(db, user.id, form.keyId) : { valid: false as const };
+    // A key id outside the column's range is no key (not a database error).
+    const verdict = Number.isInteger(form.keyId) && form.keyId > 0 && form.keyId <= 2_147_483_647 ? await verifyOwnedKey(db, user.id, form.keyId) : { valid: false as const };
     if (!verdict.valid) throw new HttpError("invalid_api_key", "Invalid or expired API key", { param: "key_id" });
     const call = startCall(verdict.key, "/playground");
     const outcome = Promise.withResolvers<CallOutcome>();

@@ -135,6 +135,15 @@ describe("the playground without JavaScript", () => {
     });
   }
 
+  test("a key that is not the visitor's (or no key id at all) is refused as an alert, not a server error", async () => {
+    const { visitor } = await playgroundVisitor();
+    for (const keyId of ["999999999", "99999999999999", "-1", "x"]) {
+      const refused = await visitor.post("/dashboard/playground", { key_id: keyId, model: "fake-model", message: "whose key?", history: "[]" });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toContain("The chosen key is invalid or expired. Choose another key.");
+    }
+  });
+
   test("the call is metered and recorded like an API call with the chosen key", async () => {
     const { visitor, keyId } = await playgroundVisitor();
     await visitor.post("/dashboard/playground", { key_id: keyId, model: "fake-model", message: "record me", history: "[]" });
