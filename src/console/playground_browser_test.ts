@@ -76,10 +76,14 @@ test("a two-turn conversation: the second reply sees the first, with the system 
     for (const line of metrics) expect(line).toMatch(/^\d+ in \/ 6 out tokens · cost \$0\.\d{6} · \d+ ms \(first byte \d+ ms\) · deployment fakeprov \/ fake-model$/);
     expect(await page.inputValue("#pg-message")).toBe("");
 
-    // The calls are in the request log, charged to the chosen key.
-    await page.goto(`${console_.hub.base}/dashboard/logs`);
+    // The calls are in the request log, charged to the chosen key (records are stored in batches: a moment's wait).
     const rows = page.locator("#log-body tr", { hasText: "pg key" });
-    await expect(rows.count()).resolves.toBe(2);
+    for (let i = 0; i < 20; i++) {
+      await page.goto(`${console_.hub.base}/dashboard/logs`);
+      if ((await rows.count()) >= 2) break;
+      await page.waitForTimeout(250);
+    }
+    expect(await rows.count()).toBe(2);
     expect(await rows.first().textContent()).toContain("fake-model");
     expect(await rows.first().textContent()).toContain("200");
   } finally {

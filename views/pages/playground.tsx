@@ -109,10 +109,6 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
                   <button type="button" class="secondary" data-pg-stop hidden safe>{ctx.t("playground.stopButton")}</button>
                 </div>
               </div>
-              <details class="card pg-code" id="pg-code">
-                <summary safe>{ctx.t("playground.viewCode")}</summary>
-                <PlaygroundCode ctx={ctx} code={props.code} />
-              </details>
             </div>
             <div class="card pg-settings">
               <h2 safe>{ctx.t("playground.settings")}</h2>
@@ -152,6 +148,10 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
               </div>
               <a class="button secondary" href="/dashboard/playground" data-pg-new safe>{ctx.t("playground.newChat")}</a>
             </div>
+            <details class="card pg-code" id="pg-code">
+              <summary safe>{ctx.t("playground.viewCode")}</summary>
+              <PlaygroundCode ctx={ctx} code={props.code} />
+            </details>
           </div>
         </form>
       )}
