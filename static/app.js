@@ -133,8 +133,24 @@
         credentials: "same-origin",
         signal: signal,
       }).then(function (response) {
-        if (!response.ok || !response.body) {
-          return response.text().then(function (words) { undo(); alertIn(column, words); return false; });
+        var type = response.headers.get("content-type") || "";
+        // The session ended: the hub sent the login page; go there.
+        if (response.redirected && type.indexOf("text/html") >= 0) {
+          window.location.href = response.url;
+          return false;
+        }
+        if (!response.ok || !response.body || type.indexOf("text/event-stream") < 0) {
+          return response.text().then(function (words) {
+            // A refusal is plain text in the page's language; an HTML page (an expired form) says it in its alert.
+            if (type.indexOf("text/html") >= 0) {
+              var page = new DOMParser().parseFromString(words, "text/html");
+              var said = page.querySelector("[role=alert]") || page.body;
+              words = said ? said.textContent.trim() : "";
+            }
+            undo();
+            alertIn(column, words || text("network"));
+            return false;
+          });
         }
         var reader = response.body.getReader();
         var decoder = new TextDecoder();
@@ -161,6 +177,7 @@
           if (failed || metrics === null) {
             // The words so far are not an answer: they leave the conversation, the alert says why.
             undo();
+            if (!failed) alertIn(column, text("network"));
             return false;
           }
           var line = document.createElement("p");
@@ -201,14 +218,24 @@
         // Every column refused: the message goes back into the box to send again.
         if (results.indexOf(true) < 0 && !message.value) message.value = user;
       }).finally(function () {
+        var stopHadFocus = document.activeElement === stopButton;
         controller = null;
         sendButton.disabled = false;
         stopButton.hidden = true;
+        if (stopHadFocus) message.focus();
         if (codeBox && codeBox.open) refreshCode();
       });
     });
     stopButton.addEventListener("click", function () {
       if (controller) controller.abort();
+    });
+    // Ctrl+Enter (⌘+Enter) sends from the message box.
+    message.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (form.requestSubmit) form.requestSubmit();
+        else sendButton.click();
+      }
     });
 
     // "New chat" empties the conversation in place (the link reloads the page without JavaScript).

@@ -56,7 +56,10 @@ test("a two-turn conversation: the second reply sees the first, with the system 
     await page.fill("#pg-temperature", "0.4");
     await page.fill("#pg-max-tokens", "77");
     await send(page, "turn one ✓", 1);
-    await send(page, "turn two ✓", 2);
+    // The second turn goes with Ctrl+Enter from the message box.
+    await page.fill("#pg-message", "turn two ✓");
+    await page.press("#pg-message", "Control+Enter");
+    await page.waitForFunction(() => document.querySelectorAll(".pg-assistant .pg-metrics").length >= 2);
     const sent = sentWith("turn two ✓");
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
