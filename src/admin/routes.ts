@@ -24,7 +24,7 @@ export function userIdOf(raw: string): number {
 
 /** The HTTP error of a refused user change. */
 export function userRefusal(refusal: Exclude<UserChange, { ok: true }>): HttpError {
-  return refusal.code === "not_found" ? new HttpError("not_found", refusal.message) : new HttpError("conflict", refusal.message);
+  return refusal.code === "not_found" ? new HttpError("not_found", refusal.message) : new HttpError("conflict", refusal.message, { reason: { kind: "last_admin" } });
 }
 
 /** The admin API routes. */

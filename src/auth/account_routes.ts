@@ -41,7 +41,7 @@ export function accountCareRoutes(deps: AccountCareDeps) {
         throttle,
         onError: (error) => deps.log.error("password reset mail failed", { error }),
       });
-      if (!started.ok) throw new HttpError("rate_limited", `Too many password reset requests from this address. Try again in ${started.retryAfterSec} seconds.`, { headers: { "retry-after": String(started.retryAfterSec) } });
+      if (!started.ok) throw new HttpError("rate_limited", `Too many password reset requests from this address. Try again in ${started.retryAfterSec} seconds.`, { headers: { "retry-after": String(started.retryAfterSec) }, reason: { kind: "reset_throttled", seconds: started.retryAfterSec } });
       set.status = 202;
       return { message: "If an account uses this address, a reset link is on its way." };
     }, {
@@ -69,7 +69,7 @@ export function accountCareRoutes(deps: AccountCareDeps) {
     .post("/verify-email/resend", async ({ account, set }) => {
       const sent = await resendVerification(db, mail, account.user, throttle);
       if (!sent.ok && sent.code === "already_verified") throw new HttpError("bad_request", "Email already verified");
-      if (!sent.ok && sent.code === "too_many") throw new HttpError("rate_limited", `Too many verification mails. Try again in ${sent.retryAfterSec} seconds.`, { headers: { "retry-after": String(sent.retryAfterSec) } });
+      if (!sent.ok && sent.code === "too_many") throw new HttpError("rate_limited", `Too many verification mails. Try again in ${sent.retryAfterSec} seconds.`, { headers: { "retry-after": String(sent.retryAfterSec) }, reason: { kind: "verify_throttled", seconds: sent.retryAfterSec } });
       set.status = 202;
       return { message: "Verification mail sent" };
     }, {

@@ -14,7 +14,7 @@ export type RegisterRefusal = { ok: false; code: "email_taken" } | { ok: false; 
 
 /** Refuses with 429 and Retry-After, saying what could not be done. */
 function tooMany(what: string, retryAfterSec: number): HttpError {
-  return new HttpError("rate_limited", `${what} Try again in ${retryAfterSec} seconds.`, { headers: { "retry-after": String(retryAfterSec) } });
+  return new HttpError("rate_limited", `${what} Try again in ${retryAfterSec} seconds.`, { headers: { "retry-after": String(retryAfterSec) }, reason: { kind: "login_throttled", seconds: retryAfterSec } });
 }
 
 /**
@@ -47,7 +47,7 @@ function dummyHash(cost: PasswordCost): Promise<string> {
 
 /** Checks credentials under the login throttle (login_policy.ts); throws 401 or 429, or 403 for a disabled account. */
 export async function authenticate(db: Db, input: { email: string; password: string; address: string }, options: { cost?: PasswordCost; throttle: ThrottleStore }): Promise<User> {
-  if (hasControlCharacters(input.email)) throw new HttpError("validation", `Invalid field 'email': ${CONTROL_CHARACTER_PROBLEM}`, { param: "email" });
+  if (hasControlCharacters(input.email)) throw new HttpError("validation", `Invalid field 'email': ${CONTROL_CHARACTER_PROBLEM}`, { param: "email", reason: { kind: "control_characters" } });
   const email = normalizeEmail(input.email);
   // Reserved before the password is checked, so concurrent guesses cannot all pass a check made before any failed.
   const gate = await beginLogin(options.throttle, email, input.address);
@@ -62,9 +62,9 @@ export async function authenticate(db: Db, input: { email: string; password: str
     await gate.attempt.cancelled().catch(() => {});
     throw error;
   }
-  if (!user || !ok) throw new HttpError("unauthorized", "Incorrect email or password");
+  if (!user || !ok) throw new HttpError("unauthorized", "Incorrect email or password", { reason: { kind: "wrong_credentials" } });
   await gate.attempt.succeeded();
-  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled");
+  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled", { reason: { kind: "account_disabled" } });
   return user;
 }
 

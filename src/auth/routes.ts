@@ -37,9 +37,9 @@ export interface AuthDeps {
 export function registerRefusal(refusal: RegisterRefusal): HttpError {
   switch (refusal.code) {
     case "email_taken":
-      return new HttpError("bad_request", "Email already registered");
+      return new HttpError("bad_request", "Email already registered", { reason: { kind: "email_taken" } });
     case "too_many_registrations":
-      return new HttpError("rate_limited", `Too many registrations from this address. Try again in ${refusal.retryAfterSec} seconds.`, { headers: { "retry-after": String(refusal.retryAfterSec) } });
+      return new HttpError("rate_limited", `Too many registrations from this address. Try again in ${refusal.retryAfterSec} seconds.`, { headers: { "retry-after": String(refusal.retryAfterSec) }, reason: { kind: "register_throttled", seconds: refusal.retryAfterSec } });
   }
 }
 

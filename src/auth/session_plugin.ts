@@ -41,7 +41,7 @@ export async function accountFromClaims(db: Db, claims: false | Record<string, u
   if (userId === null || String(userId) !== String(claims.sub)) throw new HttpError("unauthorized", "Could not validate credentials");
   const user = await findUserById(db, userId);
   if (!user) throw new HttpError("unauthorized", "Could not validate credentials");
-  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled");
+  if (!user.isActive) throw new HttpError("forbidden", "Account is disabled", { reason: { kind: "account_disabled" } });
   // An admin's session ends after the shorter idle timeout wherever it is used, not only on admin routes.
   if (policy.adminIdleMinutes && user.role === "admin" && await touchAdminSession(db, claims.sid, policy.adminIdleMinutes) === "expired") {
     throw new HttpError("unauthorized", `Admin session expired after ${policy.adminIdleMinutes} minutes without activity; log in again`);

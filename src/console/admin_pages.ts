@@ -1,6 +1,6 @@
 // Console pages for operators: /admin overview, users (search, a user's page with every action), plans, audit log.
 import { Elysia } from "elysia";
-import { adminUsage, type AdminDeps, upstreamHealthByName, listAudit, patchPlanAction, patchUserAction, planPatch, planView, resetLinkAction, searchUsers, userDetail, userPatch, type UserPatch } from "../admin/mod.ts";
+import { adminUsage, type AdminDeps, upstreamHealthByName, listAudit, patchPlanAction, patchUserAction, planPatch, planView, resetLinkAction, searchUsers, userDetail, userPatch, type UserPatch, userRefusal } from "../admin/mod.ts";
 import { HttpError, parsePayload } from "../http/mod.ts";
 import { isPlanName, PLAN_NAMES, PLANS, planOf } from "../plans/mod.ts";
 import { AdminOverviewPage } from "../../views/pages/admin/overview.tsx";
@@ -81,7 +81,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         else if (params.action === "role") patch = { role: values.role === "admin" ? "admin" : "user" };
         else throw new HttpError("not_found", "No such action");
         const changed = await patchUserAction(deps, consoleActor(user!), id, patch);
-        if (!changed.ok) throw new HttpError(changed.code === "not_found" ? "not_found" : "conflict", changed.message);
+        if (!changed.ok) throw userRefusal(changed);
         return redirectTo(`/admin/users/${id}?saved=1`, htmx);
       } catch (error) {
         const errors = formErrors(error, values, { t: page.t });

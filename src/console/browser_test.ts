@@ -183,8 +183,8 @@ test("the playground streams an answer charged to the chosen key", async () => {
     await page.goto(`${console_.hub.base}/playground`);
     await page.fill("#pg-message", "hello playground");
     await page.click("form[data-playground] button[type=submit]");
-    await page.waitForFunction(() => document.getElementById("playground-meta")?.textContent?.includes("tokens"));
-    expect(await page.textContent("#playground-output")).toContain("hello playground");
+    await page.waitForSelector(".pg-assistant .pg-metrics");
+    expect(await page.textContent(".pg-assistant .pg-text")).toContain("hello playground");
     await page.waitForTimeout(300);
     await page.goto(`${console_.hub.base}/keys`);
     expect(await page.locator("#keys-table tbody tr", { hasText: "playground key" }).locator("td.num").textContent()).toBe("1");
@@ -205,8 +205,8 @@ test("without JavaScript the playground answers in the page, and the usage CSV d
     await page.goto(`${console_.hub.base}/playground`);
     await page.fill("#pg-message", "plain form please");
     await Promise.all([page.waitForLoadState("load"), page.click("form[data-playground] button[type=submit]")]);
-    expect(await page.textContent("#playground-output")).toContain("plain form please");
-    expect(await page.textContent("#playground-meta")).toContain("tokens");
+    expect(await page.textContent(".pg-assistant .pg-text")).toContain("plain form please");
+    expect(await page.textContent(".pg-assistant .pg-metrics")).toContain("tokens");
     const csv = await context.request.get(`${console_.hub.base}/dashboard/usage.csv?days=7`);
     expect(csv.headers()["content-type"]).toContain("text/csv");
     const lines = (await csv.text()).trim().split("\n");

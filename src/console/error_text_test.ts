@@ -38,15 +38,38 @@ const WORDS: Record<Lang, Words> = {
 };
 
 describe("errorText()", () => {
-  test("says a known refusal for people and keeps an unknown error's English message", () => {
+  test("says a known refusal for people by its reason and keeps an unknown error's English message", () => {
     const t = translator("zh-CN");
     expect(errorText(t, new HttpError("validation", "Invalid field 'email': not a valid email address", { param: "email" }))).toBe("请输入有效的邮箱地址。");
-    expect(errorText(t, new HttpError("forbidden", "Maximum number of API keys (5) reached for your plan"))).toContain("最多可创建 5 个");
-    expect(errorText(t, new HttpError("rate_limited", "Too many failed login attempts. Try again in 42 seconds."))).toContain("42 秒");
-    expect(errorText(t, new HttpError("validation", "Invalid field 'name': must not contain control characters (such as NUL)", { param: "name" }))).toBe("不能包含控制字符（例如 NUL）。");
-    expect(errorText(t, new HttpError("conflict", "Cannot demote or disable the last admin: promote another admin first"))).toContain("最后一位管理员");
-    expect(errorText(t, new HttpError("insufficient_quota", "Quota exceeded. Used 10/10 requests this month."))).toContain("已用 10 / 10 次请求");
+    expect(errorText(t, new HttpError("forbidden", "Maximum number of API keys (5) reached for your plan", { reason: { kind: "key_limit", max: 5 } }))).toContain("最多可创建 5 个");
+    expect(errorText(t, new HttpError("rate_limited", "Too many failed login attempts. Try again in 42 seconds.", { reason: { kind: "login_throttled", seconds: 42 } }))).toContain("42 秒");
+    expect(errorText(t, new HttpError("validation", "Invalid field 'name': must not contain control characters (such as NUL)", { param: "name", reason: { kind: "control_characters" } }))).toBe("不能包含控制字符（例如 NUL）。");
+    expect(errorText(t, new HttpError("conflict", "Cannot demote or disable the last admin: promote another admin first", { reason: { kind: "last_admin" } }))).toContain("最后一位管理员");
+    expect(errorText(t, new HttpError("insufficient_quota", "Quota exceeded. Used 10/10 requests this month.", { reason: { kind: "quota_exceeded", used: 10, limit: 10 } }))).toContain("已用 10 / 10 次请求");
+    expect(errorText(t, new HttpError("rate_limited", "Rate limit exceeded. Maximum 7 requests per minute.", { reason: { kind: "rate_limited", limit: 7 } }))).toContain("每分钟最多 7 次");
+    expect(errorText(t, new HttpError("validation", "Cannot create API key: rate_limit must be an integer from 1 to 60 (your plan's limit)", { param: "rate_limit", reason: { kind: "rate_limit_above_plan", ceiling: 60 } }))).toContain("1 到 60");
+    expect(errorText(t, new HttpError("model_not_found", "The model 'x' does not exist.", { param: "model", reason: { kind: "model_not_found", model: "gpt-9" } }))).toContain("“gpt-9”");
     expect(errorText(t, new HttpError("conflict", "Something new"))).toBe("Something new");
+  });
+
+  test("reads the reason, not the English text: a changed message still translates, a bare message does not", () => {
+    const t = translator("en");
+    expect(errorText(t, new HttpError("unauthorized", "Wrong login (reworded)", { reason: { kind: "wrong_credentials" } }))).toBe("The email or password is incorrect.");
+    expect(errorText(t, new HttpError("bad_request", "Address in use", { reason: { kind: "email_taken" } }))).toContain("already registered");
+    expect(errorText(t, new HttpError("unauthorized", "Incorrect email or password"))).toBe("Incorrect email or password");
+    expect(errorText(t, new HttpError("upstream_failed", "Upstream x failed: 503"))).toBe("The upstream model service failed. Try again shortly.");
+  });
+
+  test("says bad playground parameters (temperature, max tokens, stop) in both languages", () => {
+    const zh = translator("zh-CN");
+    const en = translator("en");
+    const temperature = new HttpError("validation", "Invalid field 'temperature': must be a number from 0 to 2", { param: "temperature" });
+    expect(errorText(zh, temperature)).toContain("0 到 2");
+    expect(errorText(en, temperature)).toContain("from 0 to 2");
+    const maxTokens = new HttpError("validation", "Invalid field 'max_tokens': must be an integer from 1", { param: "max_tokens" });
+    expect(errorText(zh, maxTokens)).toContain("最大 Tokens");
+    expect(errorText(en, maxTokens)).toContain("Max tokens");
+    expect(errorText(en, new HttpError("validation", "Invalid field 'stop': …", { param: "stop" }))).toContain("stop sequences");
   });
 });
 

@@ -8,6 +8,7 @@ import { ERRORS_EN, ERRORS_ZH } from "./i18n_errors.ts";
 import { PAGES_EN, PAGES_ZH } from "./i18n_pages.ts";
 import { LOGS_EN, LOGS_ZH } from "./i18n_logs.ts";
 import { KEYS_EN, KEYS_ZH } from "./i18n_keys.ts";
+import { PLAYGROUND_EN, PLAYGROUND_ZH } from "./i18n_playground.ts";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
@@ -19,6 +20,7 @@ const zh = {
   ...ERRORS_ZH,
   ...LOGS_ZH,
   ...KEYS_ZH,
+  ...PLAYGROUND_ZH,
   "app.name": "AI Hub",
   "nav.dashboard": "控制台",
   "nav.keys": "API密钥",
@@ -119,6 +121,7 @@ const en: Record<MessageKey, string> = {
   ...ERRORS_EN,
   ...LOGS_EN,
   ...KEYS_EN,
+  ...PLAYGROUND_EN,
   "app.name": "AI Hub",
   "nav.dashboard": "Dashboard",
   "nav.keys": "API keys",

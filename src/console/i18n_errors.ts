@@ -34,6 +34,10 @@ export const ERRORS_ZH = {
   "error.maxKeys": "密钥数上限需为 1 到 1,000 之间的整数。",
   "error.defaultRateLimit": "默认速率限制需为 1 到 100,000,000 之间的整数（次/分钟）。",
   "error.lastAdmin": "不能降级或停用最后一位管理员：请先将其他用户设为管理员。",
+  "error.temperature": "温度需为 0 到 2 之间的数字。",
+  "error.maxTokens": "最大 Tokens 需为 1 到 1,000,000 之间的整数。",
+  "error.stop": "停止序列最多 4 个，每行一个，每个最多 200 个字符。",
+  "error.messages": "对话记录无效，请点击“新对话”重新开始。",
 } as const;
 
 export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
@@ -69,4 +73,8 @@ export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
   "error.maxKeys": "The key limit must be a whole number from 1 to 1,000.",
   "error.defaultRateLimit": "The default rate limit must be a whole number from 1 to 100,000,000 requests per minute.",
   "error.lastAdmin": "The last admin cannot be demoted or disabled: make another user an admin first.",
+  "error.temperature": "The temperature must be a number from 0 to 2.",
+  "error.maxTokens": "Max tokens must be a whole number from 1 to 1,000,000.",
+  "error.stop": "Use at most 4 stop sequences, one per line, each at most 200 characters.",
+  "error.messages": "The conversation could not be read. Start a new chat.",
 };

@@ -115,11 +115,11 @@ describe("a corpus of XSS payloads renders as text in Chromium", () => {
           await page.fill("#pg-message", payload);
           if (javaScriptEnabled) {
             await page.click("form[data-playground] button[type=submit]");
-            await page.waitForFunction(() => document.getElementById("playground-meta")?.textContent?.includes("tokens"));
+            await page.waitForSelector(".pg-assistant .pg-metrics");
           } else {
             await Promise.all([page.waitForLoadState("load"), page.click("form[data-playground] button[type=submit]")]);
           }
-          expect(await page.textContent("#playground-output")).toContain(payload);
+          expect(await page.textContent(".pg-assistant .pg-text")).toContain(payload);
           expect({ payload, ...(await injected(page)) }).toEqual({ payload, nodes: 0, ran: null });
         }
         await page.goto(`${console_.hub.base}/dashboard`);

@@ -112,13 +112,13 @@ export async function admitCall(deps: Pick<GatewayDeps, "limits" | "log" | "onQu
     return {
       ok: false,
       outcome: { status: 429, outcome: "rate_limited", model },
-      error: new HttpError("rate_limited", `Rate limit exceeded. Maximum ${call.key.rateLimit} requests per minute.`, { headers }),
+      error: new HttpError("rate_limited", `Rate limit exceeded. Maximum ${call.key.rateLimit} requests per minute.`, { headers, reason: { kind: "rate_limited", limit: call.key.rateLimit } }),
     };
   }
   return {
     ok: false,
     outcome: { status: 402, outcome: "quota_exceeded", model },
-    error: new HttpError("insufficient_quota", `Quota exceeded. Used ${admission.state.quotaUsed}/${admission.state.quotaLimit} requests this month.`, { headers: limitHeaders(call) }),
+    error: new HttpError("insufficient_quota", `Quota exceeded. Used ${admission.state.quotaUsed}/${admission.state.quotaLimit} requests this month.`, { headers: limitHeaders(call), reason: { kind: "quota_exceeded", used: admission.state.quotaUsed, limit: admission.state.quotaLimit } }),
   };
 }
 

@@ -15,7 +15,7 @@ import { responsesPlan } from "./run_responses.ts";
 
 function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
-  if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model" });
+  if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model", reason: { kind: "model_not_found", model: id } });
   return model;
 }
 
@@ -24,11 +24,17 @@ function readPlan(read: () => unknown): CallPlan {
   return { countsQuota: false, model: null, run: async () => ({ kind: "reply", outcome: { status: 200, outcome: "ok" }, response: Response.json(read()) }) };
 }
 
-/** The plan of a seed-shaped chat call ({message, model?, stream}); the console's playground uses it too. */
-export function seedChatPlan(deps: GatewayDeps, call: DeveloperCall, body: SeedChatRequest, signal: AbortSignal): CallPlan {
+/** The plan of a seed-shaped chat call ({message, model?, stream}). */
+function seedChatPlan(deps: GatewayDeps, call: DeveloperCall, body: SeedChatRequest, signal: AbortSignal): CallPlan {
   const model = modelOrThrow(deps, body.model ?? deps.config.defaultModel);
   const messages = [{ role: "user" as const, content: body.message }];
   return chatPlan(deps, call, model, { model: model.id, stream: body.stream, messages, wantsUsage: false, body: { model: model.id, messages, stream: body.stream } }, { format: "seed", signal });
+}
+
+/** The plan of an OpenAI chat-completions call with `body`, checked by the API's schema; the playground makes the same call. */
+export function completionPlan(deps: GatewayDeps, call: DeveloperCall, body: unknown, signal: AbortSignal): CallPlan {
+  const parsed = parseCompletionRequest(body, deps.config.defaultModel);
+  return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal });
 }
 
 const READ_ERRORS = { 401: "Missing or invalid API key / Invalid or expired API key", 429: "Rate limit exceeded. Maximum N requests per minute.", 503: "The hub's database or Redis is unavailable; retry shortly" } as const;
@@ -53,10 +59,7 @@ export function gatewayRoutes(deps: GatewayDeps) {
     .use(keyGuard(deps))
     // Bodies are read here, after the key is verified, so a bad body is a metered, recorded call too
     // (http/plugins.ts leaves these routes' bodies unparsed).
-    .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => {
-      const parsed = parseCompletionRequest(await readJsonBody(request), deps.config.defaultModel);
-      return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal: request.signal });
-    }), {
+    .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => completionPlan(deps, call, await readJsonBody(request), request.signal)), {
       response: { 200: chatCompletionSchema },
       detail: operation({
         operationId: "createChatCompletion", summary: "Chat completion (JSON, or SSE with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,

@@ -19,6 +19,19 @@ export interface CallPlan {
   run(): Promise<CallResult>;
 }
 
+/** `plan`, telling `onOutcome` how its call ended once known (a stream's when it ends, before it is settled). */
+export function observePlan(plan: CallPlan, onOutcome: (outcome: CallOutcome) => void): CallPlan {
+  return {
+    ...plan,
+    async run() {
+      const result = await plan.run();
+      if (result.kind === "stream") void result.ended.then(onOutcome);
+      else onOutcome(result.outcome);
+      return result;
+    },
+  };
+}
+
 /** A call refused for its input (bad body, unknown model): it counts toward the key's rate limit, never the quota. */
 function refusalPlan(error: HttpError): CallPlan {
   const outcome: CallOutcome = { status: error.status, outcome: error.code === "model_not_found" ? "model_not_found" : "invalid_request", error: error.message };

@@ -58,18 +58,33 @@ const OPENAI_TYPE: Record<ErrorCode, [type: string, code: string | null]> = {
   internal: ["server_error", "internal_error"],
 };
 
+/**
+ * Why a request was refused, as a machine reads it, with the numbers its message quotes: the console words its
+ * message from this, never from the English text. Internal only; the API's error bodies keep the contract's message.
+ */
+export type ErrorReason =
+  | { kind: "wrong_credentials" | "account_disabled" | "email_not_verified" | "email_taken" | "key_not_found" | "key_revoked" | "last_admin" | "control_characters" }
+  | { kind: "key_limit"; max: number }
+  | { kind: "rate_limit_above_plan"; ceiling: number }
+  | { kind: "login_throttled" | "register_throttled" | "reset_throttled" | "verify_throttled"; seconds: number }
+  | { kind: "rate_limited"; limit: number }
+  | { kind: "quota_exceeded"; used: number; limit: number }
+  | { kind: "model_not_found"; model: string };
+
 /** A failure with a code that maps to an HTTP status and either error shape. */
 export class HttpError extends Error {
   override name = "HttpError";
   readonly code: ErrorCode;
   readonly param: string | null;
   readonly headers: Record<string, string>;
+  readonly reason: ErrorReason | null;
 
-  constructor(code: ErrorCode, message: string, options: { param?: string | null; headers?: Record<string, string> } = {}) {
+  constructor(code: ErrorCode, message: string, options: { param?: string | null; headers?: Record<string, string>; reason?: ErrorReason } = {}) {
     super(message);
     this.code = code;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.reason = options.reason ?? null;
   }
 
   get status(): number {

@@ -26,7 +26,7 @@ export function validationError(issue: SchemaIssue | undefined): HttpError {
   if (issue?.value === undefined && field !== "body") return new HttpError("validation", `Missing field '${field}'`, { param: field });
   // Text fields refuse control characters (http/text.ts): say so rather than the field's other rules.
   if (breaksTextPattern(issue?.schema, issue?.value) || (typeof issue?.value === "string" && hasControlCharacters(issue.value, { multiline: true }))) {
-    return new HttpError("validation", `Invalid field '${field}': ${CONTROL_CHARACTER_PROBLEM}`, { param: field });
+    return new HttpError("validation", `Invalid field '${field}': ${CONTROL_CHARACTER_PROBLEM}`, { param: field, reason: { kind: "control_characters" } });
   }
   // A schema may say in its own words what it wants (`error: "must be …"`), else TypeBox's wording.
   const why = typeof issue?.schema?.error === "string" ? issue.schema.error : issue?.summary ?? issue?.message ?? "invalid value";

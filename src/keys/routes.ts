@@ -22,17 +22,17 @@ export function keyRefusal(refusal: CreateKeyRefusal | UpdateKeyRefusal, action:
     case "user_not_found":
       return new HttpError("unauthorized", "User not found");
     case "email_not_verified":
-      return new HttpError("forbidden", "Email not verified");
+      return new HttpError("forbidden", "Email not verified", { reason: { kind: "email_not_verified" } });
     case "rate_limit_above_plan":
-      return new HttpError("validation", `Cannot ${action} API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit" });
+      return new HttpError("validation", `Cannot ${action} API key: rate_limit must be an integer from 1 to ${refusal.ceiling} (your plan's limit)`, { param: "rate_limit", reason: { kind: "rate_limit_above_plan", ceiling: refusal.ceiling } });
     case "expiry_out_of_range":
       return new HttpError("validation", `Cannot update API key: expires_on must be a date from tomorrow to ${refusal.max}, or empty for no expiry`, { param: "expires_on" });
     case "key_revoked":
-      return new HttpError("conflict", "Cannot update API key: it is revoked");
+      return new HttpError("conflict", "Cannot update API key: it is revoked", { reason: { kind: "key_revoked" } });
     case "key_limit_reached":
-      return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`);
+      return new HttpError("forbidden", `Maximum number of API keys (${refusal.max}) reached for your plan`, { reason: { kind: "key_limit", max: refusal.max } });
     case "not_found":
-      return new HttpError("not_found", "API key not found");
+      return new HttpError("not_found", "API key not found", { reason: { kind: "key_not_found" } });
   }
 }
 

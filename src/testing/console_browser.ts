@@ -58,13 +58,14 @@ export async function openConsoleBrowser(env: Record<string, string> = {}): Prom
 }
 
 /**
- * Opens a hub (with `env` on top of the defaults) and Chromium before a test file's tests and closes them after:
- * the returned object reads the opened one (its properties are there once beforeAll ran).
+ * Opens a hub and Chromium before a test file's tests and closes them after: the returned object reads the
+ * opened one (its properties are there once beforeAll ran). `env` (or a function giving it, called when they
+ * open) configures the hub on top of the defaults.
  */
-export function useConsoleBrowser(env: Record<string, string> = {}): ConsoleBrowser {
+export function useConsoleBrowser(env: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) = {}): ConsoleBrowser {
   let opened: ConsoleBrowser | null = null;
   beforeAll(async () => {
-    opened = await openConsoleBrowser(env);
+    opened = await openConsoleBrowser(typeof env === "function" ? await env() : env);
   }, 60_000);
   afterAll(async () => {
     await opened?.close();
