@@ -57,7 +57,7 @@ export function headingId(text: string): string {
 export function highlight(code: string, lang: string | undefined): string {
   const language = lang && hljs.getLanguage(lang) ? lang : null;
   const body = language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code);
-  return `<pre class="code hljs"><code${language ? ` class="language-${escapeHtml(language)}"` : ""}>${body}</code></pre>`;
+  return `<pre class="code hljs" tabindex="0"><code${language ? ` class="language-${escapeHtml(language)}"` : ""}>${body}</code></pre>`;
 }
 
 /**

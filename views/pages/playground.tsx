@@ -37,7 +37,7 @@ export function PlaygroundCode(props: { ctx: PageContext; code: PlaygroundProps[
             <button type="button" class="secondary" data-copy={`pg-code-${id}`} data-copy-status={`pg-code-${id}-status`} data-copied={ctx.t("playground.copied")} safe>{ctx.t("playground.copy")}</button>
             <span id={`pg-code-${id}-status`} class="small muted" role="status"></span>
           </div>
-          <pre class="code" id={`pg-code-${id}`} data-lang={id} safe>{text}</pre>
+          <pre class="code" id={`pg-code-${id}`} data-lang={id} tabindex="0" safe>{text}</pre>
         </div>
       ))}
     </div>

@@ -36,7 +36,7 @@ export function CallSnippets(props: { ctx: PageContext; target: SnippetTarget; i
             <h3>{LABELS[name]}</h3>
             <button type="button" class="secondary" data-copy={`${idPrefix}-${name}`} data-copy-status={`${idPrefix}-${name}-status`} data-copied={ctx.t("keys.copied")} aria-label={`${ctx.t("snippets.copy")}: ${LABELS[name]}`} safe>{ctx.t("snippets.copy")}</button>
           </div>
-          <pre class="code" id={`${idPrefix}-${name}`} safe>{texts[name]}</pre>
+          <pre class="code" id={`${idPrefix}-${name}`} tabindex="0" safe>{texts[name]}</pre>
           <p class="small muted" id={`${idPrefix}-${name}-status`} aria-live="polite"></p>
         </div>
       ))}

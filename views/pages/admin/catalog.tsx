@@ -66,7 +66,7 @@ function TestCall(props: { ctx: PageContext; result: NonNullable<AdminCatalogPro
   return (
     <div class={result.ok ? "success" : "alert"} role="status">
       <strong safe>{text}</strong>
-      {result.message ? <pre class="mono small" safe>{result.message}</pre> : ""}
+      {result.message ? <pre class="mono small" tabindex="0" safe>{result.message}</pre> : ""}
       <p class="small" safe>{ctx.t("admin.catalog.testNotSaved")}</p>
     </div>
   );
