@@ -72,10 +72,16 @@ export function consoleHref(href: string, dir: string): string {
     if (part === "..") parts.pop();
     else if (part && part !== ".") parts.push(part);
   }
+  const toChinese = parts[0] === "zh-CN";
   const resolved = parts.join("/").replace(/^zh-CN\//, "");
   const suffix = hash ? `#${hash}` : "";
   const page = DOC_PAGES.find((p) => p.file === resolved);
-  if (page) return `/docs${page.slug ? `/${page.slug}` : ""}${suffix}`;
+  if (page) {
+    const target = `/docs${page.slug ? `/${page.slug}` : ""}${suffix}`;
+    // A link into the other language's folder ("中文版", "English") switches the console's language there.
+    if (toChinese !== dir.startsWith("zh-CN")) return `/lang?to=${toChinese ? "zh-CN" : "en"}&next=${encodeURIComponent(target)}`;
+    return target;
+  }
   if (resolved.startsWith("examples/") && DOC_EXAMPLES.includes(resolved.slice("examples/".length))) return `/docs/${resolved}${suffix}`;
   return href;
 }

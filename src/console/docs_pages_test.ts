@@ -66,7 +66,14 @@ describe("consoleHref()", () => {
     expect(consoleHref("rate-limits.md#what-counts", "")).toBe("/docs/rate-limits#what-counts");
     expect(consoleHref("README.md", "")).toBe("/docs");
     expect(consoleHref("errors.md", "zh-CN")).toBe("/docs/errors");
-    expect(consoleHref("../api-reference.md", "zh-CN")).toBe("/docs/api-reference");
+    expect(consoleHref("api-reference.md", "zh-CN")).toBe("/docs/api-reference");
+    expect(consoleHref("examples/python/basic_chat.py", "")).toBe("/docs/examples/python/basic_chat.py");
+  });
+
+  test("a link into the other language's folder switches the console's language on the way", () => {
+    expect(consoleHref("zh-CN/README.md", "")).toBe("/lang?to=zh-CN&next=%2Fdocs");
+    expect(consoleHref("../README.md", "zh-CN")).toBe("/lang?to=en&next=%2Fdocs");
+    expect(consoleHref("../rate-limits.md#what-counts", "zh-CN")).toBe("/lang?to=en&next=%2Fdocs%2Frate-limits%23what-counts");
     expect(consoleHref("examples/python/basic_chat.py", "")).toBe("/docs/examples/python/basic_chat.py");
     expect(consoleHref("../examples/curl/examples.sh", "zh-CN")).toBe("/docs/examples/curl/examples.sh");
   });
@@ -90,7 +97,7 @@ describe("docs pages", () => {
         const response = await hub.request(path, { headers });
         expect(response.status).toBe(200);
         const html = await response.text();
-        expect(html).toContain('<pre class="code hljs">');
+        expect(html).toContain('<pre class="code hljs" tabindex="0">');
         for (const [, href] of html.matchAll(/href="(\/docs[^"#]*)/g)) {
           if (href === "/docs/api") continue;
           expect(href!.startsWith("/docs/examples/") || paths.has(href!)).toBe(true);

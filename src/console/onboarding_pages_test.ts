@@ -97,7 +97,7 @@ describe("first steps and snippets", () => {
       const { html, secret } = await createKey(visitor, "snippets", htmx ? HTMX : {});
       expect(html.includes("<html")).toBe(!htmx);
       for (const name of ["curl", "python", "javascript"]) {
-        const snippet = new RegExp(`<pre class="code" id="snippet-${name}">([^<]*)</pre>`).exec(html)![1]!;
+        const snippet = new RegExp(`<pre class="code" id="snippet-${name}" tabindex="0">([^<]*)</pre>`).exec(html)![1]!;
         expect(snippet).toContain(secret);
         expect(snippet).toContain("http://localhost/v1");
         expect(html).toContain(`data-copy="snippet-${name}"`);

@@ -193,7 +193,7 @@ describe("the playground with JavaScript (its stream and code routes)", () => {
     expect(html).not.toMatch(/ai-hub-[A-Za-z0-9_-]{20,}/);
     // With nothing typed, the code is the last call made: the conversation up to its last question.
     const last = unescape(await (await visitor.post("/dashboard/playground/code", { key_id: keyId, model: "other-model", message: "", history })).text());
-    const curl = /<pre class="code" id="pg-code-curl" data-lang="curl">([\s\S]*?)<\/pre>/.exec(last)![1]!;
+    const curl = /<pre class="code" id="pg-code-curl" data-lang="curl" tabindex="0">([\s\S]*?)<\/pre>/.exec(last)![1]!;
     expect(JSON.parse(curl.slice(curl.indexOf("-d '") + 4, -1).replaceAll("'\\''", "'")).messages).toEqual([{ role: "user", content: "it's me" }]);
   });
 });
