@@ -17,14 +17,17 @@ const hub = await spawnHub({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: M
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 try {
   const registered = await call(hub.base, "/api/v1/auth/register", { json: { email: EMAIL, password: PASSWORD, full_name: "林伟" } });
+  if (!registered.ok) throw new Error(`register: ${registered.status} ${await registered.text()}`);
   const { access_token: token } = (await registered.json()) as { access_token: string };
   const keys: string[] = [];
   for (const name of ["production", "staging"]) {
-    const created = await call(hub.base, "/api/v1/developer/api-keys", { token, json: { name, rate_limit: 600 } });
+    const created = await call(hub.base, "/api/v1/developer/api-keys", { token, json: { name, rate_limit: 60 } });
+    if (!created.ok) throw new Error(`create key: ${created.status} ${await created.text()}`);
     keys.push(((await created.json()) as { key: string }).key);
   }
   // Real calls: both models, streams and not, a few the upstream fails and one for a model that does not exist.
   const prompts = ["总结一下这段文字", "Translate to English: 你好", "写一个 Python 函数", "What is rate limiting?", "解释一下 SSE"];
+  const statuses = new Map<number, number>();
   for (let i = 0; i < 36; i++) {
     const content = i % 11 === 7 ? "!status:503" : prompts[i % prompts.length]!;
     const model = i === 20 ? "no-such-model" : MODELS[i % 3 === 0 ? 1 : 0]!;
@@ -33,8 +36,10 @@ try {
       headers: { authorization: `Bearer ${keys[i % 4 === 0 ? 1 : 0]}`, "content-type": "application/json" },
       body: JSON.stringify({ model, stream: i % 2 === 0, messages: [{ role: "user", content }] }),
     });
+    statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     await r.text();
   }
+  console.log("calls by status:", Object.fromEntries(statuses));
   await Bun.sleep(1500);
 
   mkdirSync(OUT, { recursive: true });
