@@ -44,6 +44,8 @@ COPY migrations ./migrations
 COPY static ./static
 COPY views ./views
 COPY src ./src
+# The console renders the developer docs (and their runnable examples) from here.
+COPY docs/developer ./docs/developer
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \

@@ -29,6 +29,8 @@ journey_first_call() {
   # The console's pages and the static files it serves from node_modules.
   [ "$(curl -s -L -o /dev/null -w '%{http_code}' "$base_url/")" = 200 ] || fail "the console's first page does not answer 200"
   api -o /dev/null "$base_url/static/htmx.min.js" || fail "htmx is not served"
+  # The developer docs, rendered from the Markdown the image carries, in Chinese by default.
+  api "$base_url/docs/quickstart" -H 'accept-language: zh-CN' | grep -q '快速开始' || fail "the docs pages are not served in Chinese"
   echo "journey: registered, created a key, the demo model answered ($(echo "$reply" | json usage.total_tokens) tokens), usage shows 1 request"
 }
 
