@@ -1,4 +1,5 @@
 // The developer docs (docs/developer/*.md, Chinese beside them in zh-CN/) rendered to HTML on the server, once per page and language.
+import { escapeHtml } from "@kitajs/html";
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
 import javascript from "highlight.js/lib/languages/javascript";
@@ -39,13 +40,6 @@ export interface RenderedDoc {
   safeHtml: string;
   /** The language the text is in (English where a page has no Chinese version yet). */
   lang: Lang;
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 /** GitHub's heading anchors (`### POST /v1/chat/completions` → `post-v1chatcompletions`), so the docs' own #links work. */

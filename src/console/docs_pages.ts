@@ -1,7 +1,8 @@
 // The developer docs as console pages, for visitors and users alike: /docs, /docs/<page> and /docs/examples/<file>.
 import { Elysia, NotFoundError } from "elysia";
 import { DocsPage } from "../../views/pages/docs.tsx";
-import { escapeHtml, renderedDoc, renderedExample } from "./docs.ts";
+import { escapeHtml } from "@kitajs/html";
+import { renderedDoc, renderedExample } from "./docs.ts";
 import { type ConsoleDeps, consoleSession } from "./session.ts";
 
 /** The docs pages in the page's language (English where a page has no Chinese version yet). */
