@@ -49,6 +49,8 @@ export interface Config {
   usageJournal: boolean;
   /** How long a closed journal segment waits (the flusher has surely passed it) before it is reconciled. */
   usageJournalReconcileMs: number;
+  /** 0: fdatasync each group of journaled records before their responses end; else at most this often (ms). */
+  usageJournalSyncMs: number;
   /** The flusher's pause after a part-full batch (bigger batches); tests lengthen it to hold records in Redis. */
   usageFlushPauseMs: number;
   /** On SIGTERM: how long /ready fails before the listener closes, so load balancers stop sending first. */
@@ -220,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reservationLeaseMs: intFrom(env, "RESERVATION_LEASE_MS", 15 * 60_000, 100, 7 * 24 * 3_600_000),
     usageJournal: switchFrom(env, "USAGE_JOURNAL", true),
     usageJournalReconcileMs: intFrom(env, "USAGE_JOURNAL_RECONCILE_MS", 5 * 60_000, 100, 24 * 3_600_000),
+    usageJournalSyncMs: intFrom(env, "USAGE_JOURNAL_SYNC_MS", 100, 0, 10_000),
     usageFlushPauseMs: intFrom(env, "USAGE_FLUSH_PAUSE_MS", 200, 0, 3_600_000),
     shutdownDrainMs: intFrom(env, "SHUTDOWN_DRAIN_MS", 2_000, 0, 600_000),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),

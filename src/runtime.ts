@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     if (config.usageJournal) {
       // One journal directory per database, so hubs sharing a data directory never replay into the wrong one.
       const database = createHash("sha256").update(config.databaseUrl ?? config.dataDir).digest("hex").slice(0, 12);
-      journal = await openUsageJournal(join(config.dataDir, "journal", database), db, { log, reconcileAfterMs: config.usageJournalReconcileMs });
+      journal = await openUsageJournal(join(config.dataDir, "journal", database), db, { log, reconcileAfterMs: config.usageJournalReconcileMs, syncMs: config.usageJournalSyncMs });
     }
     // On a cluster the hot path routes each command to its slot's master itself (MOVED/ASK followed).
     const fastRedis = "url" in target ? await connectFastRedis(target.url) : await connectFastRedisCluster(target.clusterNodes);

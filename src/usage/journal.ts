@@ -26,6 +26,12 @@ export interface UsageJournalOptions {
   log: Logger;
   /** How long a closed segment waits before it is reconciled; segments also rotate every fifth of it (≤ 60 s). */
   reconcileAfterMs?: number;
+  /**
+   * 0: every group is fdatasync'ed before its appends resolve (a record survives the hub's machine losing power).
+   * Otherwise appends resolve once written (in the kernel: a killed hub loses nothing) and the segment is
+   * fdatasync'ed at most this often while records arrive, and when it rotates or closes.
+   */
+  syncMs?: number;
 }
 
 interface Segment {
@@ -78,15 +84,20 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
     return next;
   };
 
+  // Written since the last fdatasync (interval mode).
+  let unsynced = false;
   const rotate = async () => {
     if (!current) return;
     const done = current;
     current = null;
+    if (unsynced) await done.handle.datasync();
+    unsynced = false;
     await done.handle.close();
     closed.push({ path: done.path, closedAt: Date.now() });
   };
 
-  // Group commit: whatever queued while the previous write ran goes in one write and one fdatasync.
+  const syncMs = options.syncMs ?? 0;
+  // Group commit: whatever queued while the previous write ran goes in one write (and, with syncMs 0, one fdatasync).
   const writeLines = createBatcher(async (lines: string[]) => {
     await serial(async () => {
       if (current && (Date.now() - current.openedAt > rotateMs || current.bytes > MAX_SEGMENT_BYTES)) await rotate();
@@ -96,7 +107,8 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
       }
       const text = `${lines.join("\n")}\n`;
       await current.handle.write(text);
-      await current.handle.datasync();
+      if (syncMs === 0) await current.handle.datasync();
+      else unsynced = true;
       current.bytes += text.length;
     });
     return lines.map(() => undefined);
@@ -178,6 +190,19 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
   const timer = setInterval(tick, rotateMs);
   timer.unref?.();
   void tick();
+  // Interval mode: one fdatasync per interval covers every group written in it.
+  const syncTimer = syncMs > 0 ? setInterval(() => {
+    if (!unsynced) return;
+    void serial(async () => {
+      if (!current || !unsynced) return;
+      unsynced = false;
+      await current.handle.datasync().catch((error) => {
+        unsynced = true;
+        throw error;
+      });
+    }).catch((error) => warn("usage journal fdatasync failed; will retry", error));
+  }, syncMs) : null;
+  syncTimer?.unref?.();
 
   return {
     append,
@@ -188,6 +213,7 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
     },
     async close() {
       clearInterval(timer);
+      if (syncTimer) clearInterval(syncTimer);
       await serial(rotate);
       // A clean stop leaves nothing behind when the database answers; otherwise the next start replays it.
       await reconcileDue(true).catch((error) => warn("usage journal reconcile at shutdown failed; the next start replays it", error));

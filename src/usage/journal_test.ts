@@ -1,7 +1,7 @@
 // A Redis crash without persistence loses the usage stream; the hub's local journal still brings every
 // delivered call's record into PostgreSQL.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inArray } from "drizzle-orm";
@@ -121,3 +121,21 @@ test("openUsageJournal() replays a dead hub's segment: stores what the database 
     rmSync(journalDir, { recursive: true, force: true });
   }
 });
+
+for (const syncMs of [0, 50]) {
+  test(`openUsageJournal({ syncMs: ${syncMs} }): an append resolves once its line is in the segment (a killed hub loses none of them)`, async () => {
+    const { db } = await testDatabase("postgres");
+    const journalDir = mkdtempSync(join(tmpdir(), "aihub-journal-"));
+    const journal = await openUsageJournal(journalDir, db, { log: createLogger("silent"), reconcileAfterMs: 60_000, syncMs });
+    try {
+      const ids = Array.from({ length: 200 }, () => crypto.randomUUID());
+      await Promise.all(ids.map((id) => journal.append(JSON.stringify({ id }))));
+      // Read as another process would after this one died: whatever the kernel holds for the files.
+      const written = readdirSync(journalDir).flatMap((name) => readFileSync(join(journalDir, name), "utf8").split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id));
+      expect(written.sort()).toEqual([...ids].sort());
+    } finally {
+      await journal.close().catch(() => {});
+      rmSync(journalDir, { recursive: true, force: true });
+    }
+  });
+}
