@@ -33,7 +33,8 @@ async function redisHarness(cluster: RedisCluster | null): Promise<Harness> {
   const persisted: UsageRecord[] = [];
   const records = async () => {
     const streams = await Promise.all(redisKeys(prefix, { cluster: cluster !== null }).usageStreams.map((stream) => redis.xRange(stream, "-", "+")));
-    return streams.flat().map((e) => JSON.parse(e!.message.r!) as UsageRecord);
+    // Each stream entry holds one settle batch: {n, b: JSON array of its records}.
+    return streams.flat().flatMap((e) => JSON.parse(e!.message.b!) as UsageRecord[]);
   };
   return {
     store,

@@ -63,7 +63,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       const mode = (b: Settlement) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
       await settleScript(
         [names.usageStreamOf(batch[0]!.record.userId), ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
-        [...batch.flatMap((b) => [mode(b), b.record.id]), ...batch.map((b) => b.json)],
+        [`[${batch.map((b) => b.json).join(",")}]`, ...batch.flatMap((b) => [mode(b), b.record.id])],
       );
       return batch.map(() => undefined);
     }));

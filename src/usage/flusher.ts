@@ -18,6 +18,20 @@ export interface UsageFlusher {
 type Message = { id: string; message: Record<string, string> };
 
 /**
+ * The records of a stream entry as JSON texts joined by commas, never parsed: a batch entry {n, b} holds a
+ * settle batch's records as one JSON array; entries written before batching hold one record {r}.
+ */
+function recordsText(m: Message): string {
+  return m.message.b !== undefined ? m.message.b.slice(1, -1) : m.message.r!;
+}
+
+/** How many records a stream entry holds. */
+const recordCount = (m: Message) => (m.message.b !== undefined ? Number(m.message.n) : 1);
+
+/** Up to this many entries per stream are read to count the pending records; beyond, the count is extrapolated. */
+const PENDING_SAMPLE = 200;
+
+/**
  * Starts a flusher loop on its own Redis connection (blocking reads must not stall the hot path). On a cluster it
  * reads every user shard's stream: the reads of a round go out together, so node-redis pipelines them per master.
  */
@@ -48,7 +62,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     if (messages.length === 0) return 0;
     // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
     try {
-      await writeUsageBatch(db, messages.map((m) => m.message.r!));
+      await writeUsageBatch(db, messages.map(recordsText).filter(Boolean));
     } catch (error) {
       await writeOneByOne(messages, error);
     }
@@ -74,10 +88,13 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
       throw batchError;
     });
     for (const m of messages) {
-      try {
-        await writeUsageBatch(db, [m.message.r!]);
-      } catch (error) {
-        options.log.error("usage record refused by the database; set aside", { error, stream_id: m.id, record: m.message.r!.slice(0, 500) });
+      const records = m.message.b !== undefined ? (JSON.parse(m.message.b) as unknown[]).map((r) => JSON.stringify(r)) : [m.message.r!];
+      for (const record of records) {
+        try {
+          await writeUsageBatch(db, [record]);
+        } catch (error) {
+          options.log.error("usage record refused by the database; set aside", { error, stream_id: m.id, record: record.slice(0, 500) });
+        }
       }
     }
   };
@@ -150,10 +167,16 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     },
     async pending() {
       // On the shared client, not the reader: the reader may sit in a blocking XREADGROUP. Stored records are
-      // deleted from the streams, so their length is what is still to store, and their first ids the oldest's time.
-      const streams = await Promise.all(STREAMS.map((stream) => Promise.all([redis.xLen(stream), redis.xRange(stream, "-", "+", { COUNT: 1 })])));
-      const records = streams.reduce((sum, [length]) => sum + length, 0);
-      const since = Math.min(...streams.map(([, first]) => first?.[0] ? Number(first[0].id.split("-")[0]) : Infinity));
+      // deleted from the streams, so what they hold is still to store, and their first ids the oldest's time.
+      // Entries hold a batch each: counted exactly up to PENDING_SAMPLE entries per stream, extrapolated beyond.
+      const streams = await Promise.all(STREAMS.map(async (stream) => {
+        const [length, range] = await Promise.all([redis.xLen(stream), redis.xRange(stream, "-", "+", { COUNT: PENDING_SAMPLE })]);
+        const head = (range ?? []).filter((entry) => entry !== null) as Message[];
+        const sampled = head.reduce((sum, entry) => sum + recordCount(entry), 0);
+        return { records: length <= head.length ? sampled : Math.round((sampled / head.length) * length), first: head[0]?.id };
+      }));
+      const records = streams.reduce((sum, s) => sum + s.records, 0);
+      const since = Math.min(...streams.map((s) => (s.first ? Number(s.first.split("-")[0]) : Infinity)));
       return { records, oldestAgeSeconds: records > 0 && Number.isFinite(since) ? Math.max(0, Date.now() - since) / 1000 : 0 };
     },
     async stop() {
