@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { adminRoutes } from "./admin/mod.ts";
 import { accountCareRoutes, authRoutes } from "./auth/mod.ts";
 import { consoleErrorPage, consoleRoutes, staticRoutes } from "./console/mod.ts";
-import { gatewayRoutes } from "./gateway/mod.ts";
+import { gatewayRoutes, nativeGatewayRoutes } from "./gateway/mod.ts";
 import { healthRoutes, httpPlugin } from "./http/mod.ts";
 import { keysRoutes } from "./keys/mod.ts";
 import { metricsRoutes, requestMetrics } from "./metrics/mod.ts";
@@ -16,7 +16,8 @@ import { webhooksRoutes } from "./webhooks/mod.ts";
 export function createApp(deps: AppDeps) {
   const checks: Record<string, () => Promise<void>> = { database: () => deps.database.ping() };
   if (deps.redisPing) checks.redis = deps.redisPing;
-  const app = new Elysia({ normalize: false })
+  // Listening, Bun's router serves the metered POSTs directly (gateway/native_routes.ts); app.handle (tests) uses the Elysia routes.
+  const app = new Elysia({ normalize: false, serve: { routes: nativeGatewayRoutes(deps) } })
     .use(httpPlugin(deps.log, { errorPage: consoleErrorPage }))
     .use(requestMetrics(deps.metrics))
     .use(healthRoutes(checks, { log: deps.log, draining: deps.draining }))

@@ -1,40 +1,17 @@
 // The developer API: OpenAI-compatible /v1/... and the seed's /api/v1/developer/chat and /models.
 import { Elysia } from "elysia";
-import type { ModelConfig } from "../config.ts";
-import { HttpError, operation, readJsonBody } from "../http/mod.ts";
-import { chatCompletionBody, chatCompletionSchema, embeddingsBody, findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, providerOf, responsesBody, seedChatBody, seedChatResponseSchema, type SeedChatRequest } from "../chat/mod.ts";
+import { operation } from "../http/mod.ts";
+import { chatCompletionBody, chatCompletionSchema, embeddingsBody, providerOf, responsesBody, seedChatBody, seedChatResponseSchema } from "../chat/mod.ts";
 import { quotaRemaining } from "../plans/mod.ts";
-import type { DeveloperCall } from "./call.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { keyGuard } from "./key_guard.ts";
 import { keyInfoSchema, openAiModelsSchema, seedModelsSchema } from "./model.ts";
+import { METERED_POSTS } from "./posts.ts";
 import { type CallPlan, runCall } from "./run.ts";
-import { chatPlan } from "./run_chat.ts";
-import { embeddingsPlan } from "./run_embeddings.ts";
-import { responsesPlan } from "./run_responses.ts";
-
-function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
-  const model = findModel(deps.config.models, id);
-  if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model", reason: { kind: "model_not_found", model: id } });
-  return model;
-}
 
 /** A metered read (models, key): counts toward the rate limit, not the quota. */
 function readPlan(read: () => unknown): CallPlan {
   return { countsQuota: false, model: null, run: async () => ({ kind: "reply", outcome: { status: 200, outcome: "ok" }, response: Response.json(read()) }) };
-}
-
-/** The plan of a seed-shaped chat call ({message, model?, stream}). */
-function seedChatPlan(deps: GatewayDeps, call: DeveloperCall, body: SeedChatRequest, signal: AbortSignal): CallPlan {
-  const model = modelOrThrow(deps, body.model ?? deps.config.defaultModel);
-  const messages = [{ role: "user" as const, content: body.message }];
-  return chatPlan(deps, call, model, { model: model.id, stream: body.stream, messages, wantsUsage: false, body: { model: model.id, messages, stream: body.stream } }, { format: "seed", signal });
-}
-
-/** The plan of an OpenAI chat-completions call with `body`, checked by the API's schema; the playground makes the same call. */
-export function completionPlan(deps: GatewayDeps, call: DeveloperCall, body: unknown, signal: AbortSignal): CallPlan {
-  const parsed = parseCompletionRequest(body, deps.config.defaultModel);
-  return chatPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { format: "openai", signal });
 }
 
 const READ_ERRORS = { 401: "Missing or invalid API key / Invalid or expired API key", 429: "Rate limit exceeded. Maximum N requests per minute.", 503: "The hub's database or Redis is unavailable; retry shortly" } as const;
@@ -59,7 +36,7 @@ export function gatewayRoutes(deps: GatewayDeps) {
     .use(keyGuard(deps))
     // Bodies are read here, after the key is verified, so a bad body is a metered, recorded call too
     // (http/plugins.ts leaves these routes' bodies unparsed).
-    .post("/v1/chat/completions", ({ call, request }) => runCall(deps, call, async () => completionPlan(deps, call, await readJsonBody(request), request.signal)), {
+    .post("/v1/chat/completions", ({ call, request }) => METERED_POSTS["/v1/chat/completions"](deps, call, request), {
       response: { 200: chatCompletionSchema },
       detail: operation({
         operationId: "createChatCompletion", summary: "Chat completion (JSON, or SSE with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
@@ -67,27 +44,21 @@ export function gatewayRoutes(deps: GatewayDeps) {
         success: { description: "A completion, or with stream: true a text/event-stream of chunks ending with data: [DONE]", eventStream: "data: {chat.completion.chunk} events, then data: [DONE]" },
       }),
     })
-    .post("/v1/embeddings", ({ call, request }) => runCall(deps, call, async () => {
-      const parsed = parseEmbeddingsRequest(await readJsonBody(request), deps.config.defaultModel);
-      return embeddingsPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
-    }), {
+    .post("/v1/embeddings", ({ call, request }) => METERED_POSTS["/v1/embeddings"](deps, call, request), {
       detail: operation({
         operationId: "createEmbeddings", summary: "Embeddings (priced at the model's input price on prompt tokens)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
         body: { schema: embeddingsBody, example: { model: example, input: ["Hello", "World"], encoding_format: "float" } },
         success: { description: "OpenAI's embeddings list, with usage.prompt_tokens" },
       }),
     })
-    .post("/v1/responses", ({ call, request }) => runCall(deps, call, async () => {
-      const parsed = parseResponsesRequest(await readJsonBody(request), deps.config.defaultModel);
-      return responsesPlan(deps, call, modelOrThrow(deps, parsed.model), parsed, { signal: request.signal });
-    }), {
+    .post("/v1/responses", ({ call, request }) => METERED_POSTS["/v1/responses"](deps, call, request), {
       detail: operation({
         operationId: "createResponse", summary: "Responses API (JSON, or its event stream with stream: true)", tag: OPENAI, access: "apiKey", errors: CHAT_ERRORS,
         body: { schema: responsesBody, example: { model: example, input: "Hello" } },
         success: { description: "A response object, or with stream: true a text/event-stream of response.* events ending with response.completed", eventStream: "event: response.* / data: {event} pairs, ending with response.completed" },
       }),
     })
-    .post("/api/v1/developer/chat", ({ call, request }) => runCall(deps, call, async () => seedChatPlan(deps, call, parseSeedChat(await readJsonBody(request)), request.signal)), {
+    .post("/api/v1/developer/chat", ({ call, request }) => METERED_POSTS["/api/v1/developer/chat"](deps, call, request), {
       response: { 200: seedChatResponseSchema },
       detail: operation({
         operationId: "sendChatMessage", summary: "One message, answered as an SSE stream (default) or JSON with stream: false", tag: SEED, access: "apiKey", errors: CHAT_ERRORS,

@@ -31,6 +31,21 @@ function logDatabaseDown(log: Logger, path: string, error: unknown): void {
 }
 
 /**
+ * The error an API path answers for `error` thrown by its handler: an HttpError as it is, a database outage
+ * as 503 (logged once a second), anything else as a logged 500 that names nothing internal.
+ */
+export function apiError(log: Logger, error: unknown, path: string): HttpError {
+  if (error instanceof HttpError) return error;
+  if (isDatabaseUnavailable(error)) {
+    // The driver's message can name hosts and ports: it goes to the log, never into the body.
+    logDatabaseDown(log, path, error);
+    return DATABASE_UNAVAILABLE;
+  }
+  log.error("unhandled error", { path, error });
+  return new HttpError("internal", "Internal server error");
+}
+
+/**
  * For Bun.serve's `error` option: the answer when even the error hook failed. The path is unknown there, so the
  * body carries both shapes ({detail} and OpenAI's {error}); never Bun's development page with its stack trace.
  */
@@ -82,12 +97,10 @@ export function httpPlugin(log: Logger, options: { errorPage?: ErrorPageRenderer
         }
         mapped = new HttpError("not_found", `No route for ${request.method} ${path}`);
       }
-      else if (isDatabaseUnavailable(error)) {
-        // The driver's message can name hosts and ports: it goes to the log, never into the body.
-        logDatabaseDown(log, path, error);
-        mapped = DATABASE_UNAVAILABLE;
+      else {
+        mapped = apiError(log, error, path);
         // Console pages answer as a page (or an htmx fragment) in the visitor's language, not JSON.
-        if (!isApiPath(path)) {
+        if (mapped === DATABASE_UNAVAILABLE && !isApiPath(path)) {
           set.status = mapped.status;
           const page = options.errorPage
             ? options.errorPage(request, { status: 503, path, requestId: headers["x-request-id"] })
@@ -95,13 +108,10 @@ export function httpPlugin(log: Logger, options: { errorPage?: ErrorPageRenderer
           for (const [name, value] of Object.entries(mapped.headers)) page.headers.set(name, value);
           return page;
         }
-      } else {
-        log.error("unhandled error", { path, error });
-        if (options.errorPage && !isApiPath(path)) {
+        if (mapped.code === "internal" && options.errorPage && !isApiPath(path)) {
           set.status = 500;
           return options.errorPage(request, { status: 500, path, requestId: headers["x-request-id"] });
         }
-        mapped = new HttpError("internal", "Internal server error");
       }
       // set.status too, so the after-response hooks (request log, metrics) see the status actually sent.
       set.status = mapped.status;

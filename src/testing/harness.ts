@@ -1,9 +1,11 @@
-// Builds a hub for tests on a chosen backend (with or without Redis) and drives it through app.handle.
+// Builds a hub for tests on a chosen backend (with or without Redis) and drives it as a listening hub routes:
+// the metered POSTs through their native routes, everything else through app.handle.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { nativeGatewayRoutes } from "../gateway/mod.ts";
 import { createLogger } from "../log.ts";
 import type { Database } from "../db/mod.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
@@ -45,6 +47,7 @@ export async function createTestHub(options: { backend: Backend; redis?: boolean
   const logs: string[] = [];
   const runtime = await openRuntime(config, createLogger("debug", (line) => logs.push(line)), { database, skipMigrate: true });
   const app = createApp(runtime.deps);
+  const native = nativeGatewayRoutes(runtime.deps);
   return {
     app,
     runtime,
@@ -59,7 +62,10 @@ export async function createTestHub(options: { backend: Backend; redis?: boolean
       }
       if (init.token) headers.set("authorization", `Bearer ${init.token}`);
       if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", `10.0.${hubCount}.${Math.floor(Math.random() * 250)}`);
-      return app.handle(new Request(`http://localhost${path}`, { ...init, headers, body }));
+      const request = new Request(`http://localhost${path}`, { ...init, headers, body });
+      // Bun's router takes a native route's exact path and method first, as in a listening hub.
+      const route = request.method === "POST" ? native[new URL(request.url).pathname] : undefined;
+      return route ? route.POST(request) : app.handle(request);
     },
     close: () => runtime.close(),
   };
