@@ -1,5 +1,5 @@
 // Redis limits shared by every hub instance: one Lua script per decision, records appended to a stream.
-import { createBatcher } from "../lib/mod.ts";
+import { createBatcher, nextTurn } from "../lib/mod.ts";
 import { type RedisCommands, redisKeys, scriptRunner, slotOf } from "../redis/mod.ts";
 import type { UsageRecord } from "../usage/mod.ts";
 import { type Admission, type AdmitRequest, DEFAULT_LEASE_MS, leaseSweepMs, limitState, type LimitStore, type QuotaLoader, RATE_WINDOW_MS, secondsUntil } from "./store.ts";
@@ -34,7 +34,9 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
   const settleScript = scriptRunner(redis, SETTLE_SCRIPT);
   const reconcileScript = scriptRunner(redis, RECONCILE_SCRIPT);
 
-  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone. A script
+  // Concurrent calls share round trips and script runs (group commit); each is decided as if alone. Each batch
+  // waits one event-loop turn first, so the calls whose I/O is already pending join it: bigger batches halve
+  // the scripts run (the benchmark's Redis CPU per call 24 → 16 µs, the hub's 113 → 88 µs). A script
   // touches one slot on a cluster, so each user shard batches on its own: a slow or failed master holds back
   // or fails only its own shard's calls. A single Redis has one shard.
   const admitBatchers = new Map<number, (item: { request: AdmitRequest; seed: number }) => Promise<number[]>>();
@@ -50,7 +52,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
       }
       const flat = (await admitScript(keys, args)) as number[];
       return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
-    }));
+    }, 256, { gather: nextTurn }));
     return batcher(item);
   };
   type Settlement = { record: UsageRecord; json: string; refund: boolean; periodKey: string };
@@ -66,7 +68,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
         [`[${batch.map((b) => b.json).join(",")}]`, ...batch.flatMap((b) => [mode(b), b.record.id])],
       );
       return batch.map(() => undefined);
-    }));
+    }, 256, { gather: nextTurn }));
     return batcher(item);
   };
 
