@@ -14,11 +14,17 @@ export const USER_SHARDS = 64;
 export function redisKeys(prefix: string, options: { cluster?: boolean } = {}) {
   const cluster = options.cluster ?? false;
   const tag = (userId: number) => `{u${userId % USER_SHARDS}}`;
+  const shardStreams = (name: string) => (cluster ? Array.from({ length: USER_SHARDS }, (_, n) => `${name}:{u${n}}`) : [name]);
   return {
-    /** The streams records are settled into: one on a single Redis, one per user shard on a cluster. */
-    usageStreams: cluster ? Array.from({ length: USER_SHARDS }, (_, n) => `${prefix}:usage:{u${n}}`) : [`${prefix}:usage`],
-    /** The stream that takes `userId`'s records (in the slot of its quota counter on a cluster). */
-    usageStreamOf: (userId: number) => cluster ? `${prefix}:usage:${tag(userId)}` : `${prefix}:usage`,
+    /**
+     * The streams the flusher reads: those settle batches go to (one on a single Redis, one per user shard on
+     * a cluster), then the one-record streams of hubs before batching, drained after an upgrade. The batches
+     * have streams of their own so a flusher of an older hub, still running during a rolling upgrade, never
+     * reads an entry it cannot store.
+     */
+    usageStreams: [...shardStreams(`${prefix}:usage-batches`), ...shardStreams(`${prefix}:usage`)],
+    /** The stream that takes `userId`'s settle batches (in the slot of its quota counter on a cluster). */
+    usageStreamOf: (userId: number) => cluster ? `${prefix}:usage-batches:${tag(userId)}` : `${prefix}:usage-batches`,
     /** Calls whose keys share this value may be decided in one script (one slot). */
     shardOf: (userId: number) => cluster ? userId % USER_SHARDS : 0,
     invalidation: `${prefix}:invalidate`,

@@ -7,8 +7,9 @@ test("redisKeys() on a single Redis keeps the names earlier versions wrote, so c
   expect(names.quota(7, "2026-11-01")).toBe("aihub:quota:{7}:2026-11-01");
   expect(names.lease(7, "2026-11-01")).toBe("aihub:lease:{7}:2026-11-01");
   expect(names.rate(12, 7)).toBe("aihub:rate:{12}");
-  expect(names.usageStreams).toEqual(["aihub:usage"]);
-  expect(names.usageStreamOf(7)).toBe("aihub:usage");
+  // Settle batches have their own stream; the flusher also drains the one-record stream of older hubs.
+  expect(names.usageStreams).toEqual(["aihub:usage-batches", "aihub:usage"]);
+  expect(names.usageStreamOf(7)).toBe("aihub:usage-batches");
   expect(names.shardOf(7)).toBe(names.shardOf(8));
 });
 
@@ -17,8 +18,9 @@ test("redisKeys() on a cluster tags a user's keys and its usage stream with the 
   expect(names.quota(7, "2026-11-01")).toBe("aihub:quota:{u7}:7:2026-11-01");
   expect(names.lease(71, "2026-11-01")).toBe("aihub:lease:{u7}:71:2026-11-01");
   expect(names.rate(12, 7)).toBe("aihub:rate:{u7}:12");
-  expect(names.usageStreamOf(7 + USER_SHARDS)).toBe("aihub:usage:{u7}");
-  expect(names.usageStreams).toHaveLength(USER_SHARDS);
+  expect(names.usageStreamOf(7 + USER_SHARDS)).toBe("aihub:usage-batches:{u7}");
+  expect(names.usageStreams).toHaveLength(2 * USER_SHARDS);
+  expect(names.usageStreams).toContain("aihub:usage:{u7}");
   expect(names.usageStreams).toContain(names.usageStreamOf(12345));
   // The lease sweep turns a lease key into its quota counter by swapping the prefix.
   const lease = names.lease(7, "2026-11-01");

@@ -36,7 +36,8 @@ const PENDING_SAMPLE = 200;
  * reads every user shard's stream: the reads of a round go out together, so node-redis pipelines them per master.
  */
 export async function startUsageFlusher(redis: Redis, db: Db, options: { consumer: string; log: Logger; prefix: string; batch?: number; claimIdleMs?: number; pauseMs?: number }): Promise<UsageFlusher> {
-  const STREAMS = redisKeys(options.prefix, { cluster: isCluster(redis) }).usageStreams;
+  const clustered = isCluster(redis);
+  const STREAMS = redisKeys(options.prefix, { cluster: clustered }).usageStreams;
   const reader = redis.duplicate();
   reader.on("error", () => {});
   await reader.connect();
@@ -105,11 +106,12 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     return (reply.messages ?? []).filter((m): m is Message => m !== null) as Message[];
   });
 
-  // One stream: a blocking read waits for records. Several (a cluster): one non-blocking read each, then a pause
-  // if all were empty; a full read from any stream means more are waiting.
+  // A single Redis: one blocking read of every stream waits for records. A cluster (streams on several nodes):
+  // one non-blocking read each, then a pause if all were empty; a full read from any stream means more are waiting.
   const readOnce = async (blockMs: number) => {
-    if (STREAMS.length === 1) {
-      return await readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: ">" }, { COUNT: batch, BLOCK: blockMs })));
+    if (!clustered) {
+      const reply = (await reader.xReadGroup(GROUP, options.consumer, STREAMS.map((key) => ({ key, id: ">" })), { COUNT: batch, BLOCK: blockMs })) as Array<{ name: string; messages: Message[] }> | null;
+      return await store((reply ?? []).map((r) => ({ stream: r.name, messages: r.messages })));
     }
     const n = await readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: ">" }, { COUNT: perStream })));
     if (n === 0 && blockMs > 1) await Bun.sleep(blockMs);
@@ -135,7 +137,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
         }
         const n = await readOnce(200);
         // A part-full batch means the stream is drained: pause briefly so the next batch is bigger.
-        if (n > 0 && n < (STREAMS.length === 1 ? batch : perStream)) await Bun.sleep(options.pauseMs ?? 200);
+        if (n > 0 && n < (clustered ? perStream : batch)) await Bun.sleep(options.pauseMs ?? 200);
       } catch (error) {
         if (stopped) break;
         retryPending = true;

@@ -1,5 +1,5 @@
-// The flusher moves both entry shapes of the usage stream into PostgreSQL: batch entries {n, b} and the
-// one-record entries {r} a hub of the previous release left behind, and counts what is pending by records.
+// The flusher moves both entry shapes into PostgreSQL: batch entries {n, b} and the one-record entries {r}
+// a hub of the previous release left in its own stream, and counts what is pending by records.
 import { afterAll, expect, test } from "bun:test";
 import { inArray } from "drizzle-orm";
 import { apiKeys, usageRecords, users } from "../db/schema/mod.ts";
@@ -28,9 +28,11 @@ test("startUsageFlusher() stores batch entries and older one-record entries alik
   });
   const batch = [record(), record(), record()];
   const single = record();
-  const [stream] = redisKeys(prefix).usageStreams as [string];
-  await redis.xAdd(stream, "*", { r: JSON.stringify(single) });
-  await redis.xAdd(stream, "*", { n: "3", b: JSON.stringify(batch) });
+  // A hub before batching appended one record per entry to the stream the batches now leave alone.
+  const names = redisKeys(prefix);
+  const legacy = names.usageStreams.find((name) => name !== names.usageStreamOf(single.userId))!;
+  await redis.xAdd(legacy, "*", { r: JSON.stringify(single) });
+  await redis.xAdd(names.usageStreamOf(single.userId), "*", { n: "3", b: JSON.stringify(batch) });
 
   const flusher = await startUsageFlusher(redis, db, { consumer: "test", log: createLogger("silent"), prefix, pauseMs: 600_000 });
   try {
@@ -38,7 +40,7 @@ test("startUsageFlusher() stores batch entries and older one-record entries alik
     const ids = [single, ...batch].map((r) => r.id);
     const stored = await db.select({ id: usageRecords.id, tokens: usageRecords.promptTokens }).from(usageRecords).where(inArray(usageRecords.id, ids));
     expect(stored.map((r) => r.id).sort()).toEqual([...ids].sort());
-    expect(await redis.xLen(stream)).toBe(0);
+    for (const stream of names.usageStreams) expect(await redis.xLen(stream)).toBe(0);
     expect((await flusher.pending()).records).toBe(0);
   } finally {
     await flusher.stop();
