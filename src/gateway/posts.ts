@@ -1,5 +1,5 @@
-// The metered POST routes' work, shared by the Elysia routes (app.handle, the OpenAPI document) and the
-// native ones main.ts serves them with: read the body after the key, plan, and run the call once.
+// The metered POST routes' work, shared by the Elysia routes (app.handle, the OpenAPI document) and the native
+// routes a listening hub serves them with (native_routes.ts): read the body after the key, plan, run the call once.
 import type { ModelConfig } from "../config.ts";
 import { HttpError, readJsonBody } from "../http/mod.ts";
 import { findModel, parseCompletionRequest, parseEmbeddingsRequest, parseResponsesRequest, parseSeedChat, type SeedChatRequest } from "../chat/mod.ts";
@@ -11,7 +11,7 @@ import { embeddingsPlan } from "./run_embeddings.ts";
 import { responsesPlan } from "./run_responses.ts";
 
 /** The catalog's model `id`, or the 404 to answer. */
-export function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
+function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
   if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model", reason: { kind: "model_not_found", model: id } });
   return model;

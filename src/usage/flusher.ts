@@ -61,7 +61,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   const store = async (read: Array<{ stream: string; messages: Message[] }>) => {
     const messages = read.flatMap((r) => r.messages);
     if (messages.length === 0) return 0;
-    // The stream holds each record's JSON text: it goes to PostgreSQL as is, never parsed here.
+    // The entries hold the records' JSON text (a settle batch's as one array): it goes to PostgreSQL as is, never parsed here.
     try {
       await writeUsageBatch(db, messages.map(recordsText).filter(Boolean));
     } catch (error) {
