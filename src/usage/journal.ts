@@ -3,12 +3,12 @@
 // moved it) still reaches the database. Segments rotate; a closed segment old enough that the flusher has
 // surely passed it is reconciled: the ids missing from usage_records are stored idempotently, then the
 // file is deleted. A hub replays segments a dead hub left behind when it starts.
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
-import { createBatcher } from "../lib/mod.ts";
+import { createBatcher, nextTurn } from "../lib/mod.ts";
 import type { Logger } from "../log.ts";
 import { writeUsageBatch } from "./store.ts";
 
@@ -97,7 +97,9 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
   };
 
   const syncMs = options.syncMs ?? 0;
-  // Group commit: whatever queued while the previous write ran goes in one write (and, with syncMs 0, one fdatasync).
+  // Group commit: the lines appended in one event-loop turn (and whatever queued while the previous group was
+  // written) go in one write (and, with syncMs 0, one fdatasync). The write is synchronous: a write into the page
+  // cache costs ~2 µs of this thread, where the promise API's round trip through the thread pool cost ~18 µs.
   const writeLines = createBatcher(async (lines: string[]) => {
     await serial(async () => {
       if (current && (Date.now() - current.openedAt > rotateMs || current.bytes > MAX_SEGMENT_BYTES)) await rotate();
@@ -106,13 +108,14 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
         current = { path, handle: await open(path, "a"), openedAt: Date.now(), bytes: 0 };
       }
       const text = `${lines.join("\n")}\n`;
-      await current.handle.write(text);
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;) at += writeSync(current.handle.fd, bytes, at);
       if (syncMs === 0) await current.handle.datasync();
       else unsynced = true;
-      current.bytes += text.length;
+      current.bytes += bytes.length;
     });
     return lines.map(() => undefined);
-  }, 1000);
+  }, 1000, { gather: nextTurn });
   const append = (line: string) => writeLines(line).catch((error) => warn("usage journal write failed; records rely on the Redis stream alone", error));
 
   /** Stores the records of `path` that usage_records lacks (voided ones excepted), then deletes the file. */
