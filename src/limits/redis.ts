@@ -19,6 +19,18 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, number[]> {
   return groups;
 }
 
+/** A batch's distinct keys, in order of first use: `at(key)` is a key's 1-based index in KEYS. */
+function keyList(first: string[] = []) {
+  const keys = [...first];
+  const index = new Map<string, number>(keys.map((key, i) => [key, i + 1]));
+  const at = (key: string) => {
+    let i = index.get(key);
+    if (i === undefined) index.set(key, (i = keys.push(key)));
+    return i;
+  };
+  return { keys, at };
+}
+
 /** A local copy of settled records (the usage journal), written alongside the Redis stream. */
 export interface RecordJournal {
   append(json: string): Promise<void>;
@@ -44,13 +56,13 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     const shard = names.shardOf(item.request.userId);
     let batcher = admitBatchers.get(shard);
     if (!batcher) admitBatchers.set(shard, batcher = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
-      const keys: string[] = [];
-      const args = [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs)];
+      const { keys, at } = keyList();
+      const calls: Array<number | string> = [];
       for (const { request, seed } of batch) {
-        keys.push(names.rate(request.keyId, request.userId), quotaKey(request.userId, request.period.key), names.lease(request.userId, request.period.key));
-        args.push(String(request.rateLimit), String(request.quotaLimit), request.countsQuota ? "1" : "0", String(seed), request.callId);
+        calls.push(at(names.rate(request.keyId, request.userId)), at(quotaKey(request.userId, request.period.key)), at(names.lease(request.userId, request.period.key)),
+          request.rateLimit, request.quotaLimit, request.countsQuota ? 1 : 0, seed, request.callId);
       }
-      const flat = (await admitScript(keys, args)) as number[];
+      const flat = (await admitScript(keys, [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs), JSON.stringify(calls)])) as number[];
       return batch.map((_, i) => flat.slice(i * 5, i * 5 + 5));
     }, 256, { gather: nextTurn }));
     return batcher(item);
@@ -61,12 +73,14 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     const shard = names.shardOf(item.record.userId);
     let batcher = settleBatchers.get(shard);
     if (!batcher) settleBatchers.set(shard, batcher = createBatcher(async (batch: Settlement[]) => {
-      // A call holds a reservation if it is refunded or charged now.
-      const mode = (b: Settlement) => (b.refund ? "r" : b.record.countsQuota ? "c" : "0");
-      await settleScript(
-        [names.usageStreamOf(batch[0]!.record.userId), ...batch.flatMap((b) => [quotaKey(b.record.userId, b.periodKey), names.lease(b.record.userId, b.periodKey)])],
-        [`[${batch.map((b) => b.json).join(",")}]`, ...batch.flatMap((b) => [mode(b), b.record.id])],
-      );
+      const { keys, at } = keyList([names.usageStreamOf(batch[0]!.record.userId)]);
+      const calls: Array<number | string> = [];
+      for (const b of batch) {
+        // A call holds a reservation if it is refunded or charged now.
+        const mode = b.refund ? "r" : b.record.countsQuota ? "c" : null;
+        if (mode) calls.push(at(quotaKey(b.record.userId, b.periodKey)), at(names.lease(b.record.userId, b.periodKey)), mode, b.record.id);
+      }
+      await settleScript(keys, [`[${batch.map((b) => b.json).join(",")}]`, String(batch.length), JSON.stringify(calls)]);
       return batch.map(() => undefined);
     }, 256, { gather: nextTurn }));
     return batcher(item);
