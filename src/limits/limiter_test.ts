@@ -220,6 +220,27 @@ for (const [name, open] of implementations) {
       expect(await h.leased.quotaUsed(userId, period().key)).toBe(1);
     });
 
+    test("of calls admitted together, a lease's end gives back only the reservations not yet settled", async () => {
+      const { keyId, userId } = ids();
+      h.stored.set(`${userId}:${period().key}`, 10);
+      const calls = Array.from({ length: 12 }, () => record(userId, keyId));
+      // Admitted concurrently (one batch where the store batches), then four charged and four refunded.
+      await Promise.all(calls.map((r) => h.leased.admit(req({ callId: r.id, keyId, userId, rateLimit: 1000, quotaLimit: 1000, countsQuota: true, period: period() }))));
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(22);
+      await Promise.all(calls.slice(0, 4).map((r) => h.leased.settle(r, { refundQuota: false, periodKey: period().key })));
+      await Promise.all(calls.slice(4, 8).map((r) => h.leased.settle({ ...r, outcome: "upstream_error" as const, countsQuota: false, status: 502 }, { refundQuota: true, periodKey: period().key })));
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(18);
+      await h.expireLeases();
+      await h.leased.reconcileLeases();
+      // 10 before, 4 charged; the 4 never settled are back.
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(14);
+      // One settling late is charged again; a late refund gives nothing back twice.
+      await h.leased.settle(calls[8]!, { refundQuota: false, periodKey: period().key });
+      await h.leased.settle({ ...calls[9]!, outcome: "upstream_error" as const, countsQuota: false, status: 502 }, { refundQuota: true, periodKey: period().key });
+      expect(await h.leased.quotaUsed(userId, period().key)).toBe(15);
+      expect(await h.leased.reconcileLeases()).toBe(0);
+    });
+
     test("a call settling after its lease ended is not refunded twice, and a charged one counts again", async () => {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 10);

@@ -36,7 +36,7 @@ describe("a 3-master Redis Cluster", () => {
     const names = redisKeys("aihub", { cluster: true });
     for (const userId of [1, 2, 63, 64, 65, 1_000_003]) {
       const slots = new Set([
-        names.quota(userId, "2026-11-01"), names.lease(userId, "2026-11-01"), names.rate(10 * userId, userId), names.rate(10 * userId + 1, userId), names.usageStreamOf(userId),
+        names.quota(userId, "2026-11-01"), names.lease(userId, "2026-11-01"), names.leaseCount(userId, "2026-11-01"), names.rate(10 * userId, userId), names.rate(10 * userId + 1, userId), names.usageStreamOf(userId),
       ].map(slotOf));
       expect(slots.size).toBe(1);
     }

@@ -29,10 +29,13 @@ export function redisKeys(prefix: string, options: { cluster?: boolean } = {}) {
     shardOf: (userId: number) => cluster ? userId % USER_SHARDS : 0,
     invalidation: `${prefix}:invalidate`,
     quota: (userId: number, periodKey: string) => cluster ? `${prefix}:quota:${tag(userId)}:${userId}:${periodKey}` : `${prefix}:quota:{${userId}}:${periodKey}`,
-    /** A user's open quota reservations in a period (call id → lease deadline), in the quota's slot. */
+    /** A user's leases of open quota reservations in a period (lease id → deadline), in the quota's slot. */
     lease: (userId: number, periodKey: string) => cluster ? `${prefix}:lease:${tag(userId)}:${userId}:${periodKey}` : `${prefix}:lease:{${userId}}:${periodKey}`,
-    /** Every lease key starts with this, and its quota counter is the same name after `quotaPrefix`. */
+    /** How many reservations each of those leases still holds (lease id → count), in the same slot. */
+    leaseCount: (userId: number, periodKey: string) => cluster ? `${prefix}:lease-count:${tag(userId)}:${userId}:${periodKey}` : `${prefix}:lease-count:{${userId}}:${periodKey}`,
+    /** Every lease key starts with this; its lease counts and quota counter are the same name after `leaseCountPrefix` and `quotaPrefix`. */
     leasePrefix: `${prefix}:lease:`,
+    leaseCountPrefix: `${prefix}:lease-count:`,
     quotaPrefix: `${prefix}:quota:`,
     /** Taken by the instance that sweeps expired leases this round. */
     leaseSweep: `${prefix}:lease-sweep`,

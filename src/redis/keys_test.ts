@@ -22,7 +22,10 @@ test("redisKeys() on a cluster tags a user's keys and its usage stream with the 
   expect(names.usageStreams).toHaveLength(2 * USER_SHARDS);
   expect(names.usageStreams).toContain("aihub:usage:{u7}");
   expect(names.usageStreams).toContain(names.usageStreamOf(12345));
-  // The lease sweep turns a lease key into its quota counter by swapping the prefix.
+  // The lease sweep turns a lease key into its lease counts and quota counter by swapping the prefix, and the
+  // SCAN for lease keys does not match the lease counts.
   const lease = names.lease(7, "2026-11-01");
   expect(names.quotaPrefix + lease.slice(names.leasePrefix.length)).toBe(names.quota(7, "2026-11-01"));
+  expect(names.leaseCountPrefix + lease.slice(names.leasePrefix.length)).toBe(names.leaseCount(7, "2026-11-01"));
+  expect(names.leaseCount(7, "2026-11-01").startsWith(names.leasePrefix)).toBe(false);
 });
