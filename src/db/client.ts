@@ -14,6 +14,12 @@ export interface Database {
   url: string | null;
   /** Runs `select 1`; throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * PGlite only: runs SQL text (no parameters) on the embedded client itself. Drizzle's PGlite session adds
+   * ~0.3–0.45 ms to every statement (measured on `select 1`: ~0.4–0.55 ms through it, 0.03–0.07 ms without),
+   * which the hot usage write cannot afford.
+   */
+  exec?: (text: string) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +70,9 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     url: null,
     ping: async () => {
       await client.query("select 1");
+    },
+    exec: async (text) => {
+      await client.exec(text);
     },
     close: () => client.close(),
   };
