@@ -5,8 +5,8 @@ const encoder = new TextEncoder();
 export interface PullHooks {
   /** Called on every upstream chunk (restarts the idle timer). */
   onChunk(): void;
-  /** Takes one decoded chunk; returns what to send now ("" for nothing yet). */
-  take(text: string): string;
+  /** Takes one decoded chunk (`raw`: its bytes); returns what to send now ("" for nothing yet; `raw` as it came). */
+  take(text: string, raw: Uint8Array): string | Uint8Array;
   /** Called once when the upstream ends (`error` null) or fails; returns the closing output. */
   finish(error: unknown): Promise<string>;
   /** Called once if the client goes away first. */
@@ -37,7 +37,8 @@ export function pullStream(upstream: ReadableStream<Uint8Array>, hooks: PullHook
           const { done, value } = await reader.read();
           if (done) return await finish(controller, null);
           hooks.onChunk();
-          const out = hooks.take(decoder.decode(value, { stream: true }));
+          const out = hooks.take(decoder.decode(value, { stream: true }), value);
+          if (typeof out !== "string") return controller.enqueue(out);
           if (out) return controller.enqueue(encoder.encode(out));
         }
       } catch (error) {

@@ -12,6 +12,11 @@ export interface StreamObservation {
 export interface RelayHooks {
   /** Whether an event must be parsed (to rename, translate or read usage); others are counted cheaply. */
   mustParse(payload: string): boolean;
+  /**
+   * True when `onEvent` passes plain events (no usage, error or [DONE]) on unchanged and `onComment` passes
+   * comments on: a chunk of whole lines holding only such events then goes out as the bytes that came.
+   */
+  passesPlainEvents?(): boolean;
   /** Output (already SSE-encoded) for one upstream `data:` event; [DONE] never reaches it. */
   onEvent(payload: string, parsed: Record<string, unknown> | null): string;
   /** Output for an upstream comment line (keep-alives). */
@@ -41,8 +46,8 @@ function observe(parsed: Record<string, unknown>, observation: StreamObservation
 }
 
 /** The length of a chunk's delta content, read without parsing it (escapes count as one character). */
-export function contentLength(payload: string): number {
-  const start = payload.indexOf('"content":"');
+export function contentLength(payload: string, from = 0): number {
+  const start = payload.indexOf('"content":"', from);
   if (start < 0) return 0;
   let n = 0;
   for (let i = start + 11; i < payload.length; i++) {
@@ -50,6 +55,32 @@ export function contentLength(payload: string): number {
     if (c === 34) break;
     if (c === 92) i++;
     n++;
+  }
+  return n;
+}
+
+/**
+ * The summed delta content length of `text`, whole lines of plain events, or -1 if a line is neither an event
+ * with one content (or none), a comment nor blank, or holds usage, an error or [DONE] (the line path then reads it).
+ */
+function plainContentLength(text: string): number {
+  if (text.includes('"usage"') || text.includes('"error"') || text.includes("[DONE]") || text.includes("\r")) return -1;
+  let n = 0;
+  for (let at = 0; at < text.length;) {
+    const next = text.indexOf("\n", at) + 1 || text.length;
+    const c = text.charCodeAt(at);
+    if (c === 100 && text.startsWith("data:", at)) {
+      const first = text.indexOf('"content":"', at);
+      if (first >= 0 && first < next) {
+        // A second content in one event (several choices) is counted by parsing, on the line path.
+        const second = text.indexOf('"content":"', first + 11);
+        if (second >= 0 && second < next) return -1;
+        n += contentLength(text, first);
+      }
+    } else if (c !== 58 && c !== 10) {
+      return -1;
+    }
+    at = next;
   }
   return n;
 }
@@ -82,20 +113,33 @@ export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks
     return "";
   };
 
+  // Walks the complete lines in place and keeps only the unfinished tail (one slice per line, none per
+  // remainder; a CR before the LF is dropped).
   const drainLines = (): string => {
     let out = "";
+    let start = 0;
     let index;
-    while ((index = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, index).replace(/\r$/, "");
-      buffer = buffer.slice(index + 1);
-      if (line) out += handleLine(line);
+    while ((index = buffer.indexOf("\n", start)) >= 0) {
+      const end = index > start && buffer.charCodeAt(index - 1) === 13 ? index - 1 : index;
+      if (end > start) out += handleLine(buffer.slice(start, end));
+      start = index + 1;
     }
+    if (start > 0) buffer = buffer.slice(start);
     return out;
   };
 
   return pullStream(upstream, {
     onChunk: () => hooks.onChunk(),
-    take(text) {
+    take(text, raw) {
+      // The common chunk (whole lines of plain deltas, nothing held over) goes out as it came: no line is split,
+      // rebuilt or encoded again. Anything else takes the line-by-line path.
+      if (buffer === "" && text.endsWith("\n") && hooks.passesPlainEvents?.()) {
+        const chars = plainContentLength(text);
+        if (chars >= 0) {
+          observation.completionChars += chars;
+          return raw;
+        }
+      }
       buffer += text;
       return drainLines();
     },

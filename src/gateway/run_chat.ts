@@ -100,6 +100,7 @@ function streamReply(call: DeveloperCall, model: ModelConfig, request: Completio
 
   const body = relaySse(provider.response.body!, {
     mustParse: () => format === "seed" || renameModel,
+    passesPlainEvents: () => format === "openai" && !renameModel,
     onChunk() {
       provider.touch();
       ttfbMs ??= Math.round(performance.now() - call.startedAt);
