@@ -224,11 +224,12 @@ for (const [name, open] of implementations) {
       const { keyId, userId } = ids();
       h.stored.set(`${userId}:${period().key}`, 10);
       const calls = Array.from({ length: 12 }, () => record(userId, keyId));
-      // Admitted concurrently (one batch where the store batches), then four charged and four refunded.
+      // Admitted concurrently (one batch where the store batches), then four charged and four refunded, interleaved.
       await Promise.all(calls.map((r) => h.leased.admit(req({ callId: r.id, keyId, userId, rateLimit: 1000, quotaLimit: 1000, countsQuota: true, period: period() }))));
       expect(await h.leased.quotaUsed(userId, period().key)).toBe(22);
-      await Promise.all(calls.slice(0, 4).map((r) => h.leased.settle(r, { refundQuota: false, periodKey: period().key })));
-      await Promise.all(calls.slice(4, 8).map((r) => h.leased.settle({ ...r, outcome: "upstream_error" as const, countsQuota: false, status: 502 }, { refundQuota: true, periodKey: period().key })));
+      await Promise.all(calls.slice(0, 8).map((r, i) => i % 2 === 0
+        ? h.leased.settle(r, { refundQuota: false, periodKey: period().key })
+        : h.leased.settle({ ...r, outcome: "upstream_error" as const, countsQuota: false, status: 502 }, { refundQuota: true, periodKey: period().key })));
       expect(await h.leased.quotaUsed(userId, period().key)).toBe(18);
       await h.expireLeases();
       await h.leased.reconcileLeases();

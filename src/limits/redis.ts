@@ -31,6 +31,29 @@ function keyList(first: string[] = []) {
   return { keys, at };
 }
 
+/**
+ * Calls as runs: consecutive calls with the same values go as one `[count, ...values]` (a batch is mostly one
+ * key's calls). Redis's cjson reads numbers slowly (~0.1 µs each: 20 µs for a batch of 21 admits sent call by
+ * call), so fewer values make the script cheaper.
+ */
+function runList() {
+  const flat: Array<number | string> = [];
+  let last: Array<number | string> | null = null;
+  let countAt = -1;
+  return {
+    flat,
+    add(values: Array<number | string>) {
+      if (last && last.length === values.length && last.every((v, i) => v === values[i])) {
+        (flat[countAt] as number)++;
+        return;
+      }
+      countAt = flat.push(1) - 1;
+      flat.push(...values);
+      last = values;
+    },
+  };
+}
+
 /** A local copy of settled records (the usage journal), written alongside the Redis stream. */
 export interface RecordJournal {
   append(json: string): Promise<void>;
@@ -62,13 +85,13 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     let batcher = admitBatchers.get(shard);
     if (!batcher) admitBatchers.set(shard, batcher = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
       const { keys, at } = keyList();
-      const calls: number[] = [];
+      const calls = runList();
       for (const { request: { keyId, userId, period, rateLimit, quotaLimit, countsQuota }, seed } of batch) {
-        calls.push(at(names.rate(keyId, userId)), at(quotaKey(userId, period.key)), at(names.lease(userId, period.key)), at(names.leaseCount(userId, period.key)),
-          rateLimit, quotaLimit, countsQuota ? 1 : 0, seed);
+        calls.add([at(names.rate(keyId, userId)), at(quotaKey(userId, period.key)), at(names.lease(userId, period.key)), at(names.leaseCount(userId, period.key)),
+          rateLimit, quotaLimit, countsQuota ? 1 : 0, seed]);
       }
       const lease = `${instance}.${(leases++).toString(36)}`;
-      const flat = (await admitScript(keys, [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs), lease, JSON.stringify(calls)])) as number[];
+      const flat = (await admitScript(keys, [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs), lease, JSON.stringify(calls.flat)])) as number[];
       return batch.map(({ request }, i) => {
         // An admitted call that reserved quota holds a part of this batch's lease until it settles.
         if (flat[i * 5] === 1 && request.countsQuota) leaseOf.set(request.callId, lease);
@@ -84,14 +107,14 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     let batcher = settleBatchers.get(shard);
     if (!batcher) settleBatchers.set(shard, batcher = createBatcher(async (batch: Settlement[]) => {
       const { keys, at } = keyList([names.usageStreamOf(batch[0]!.record.userId)]);
-      const calls: Array<number | string> = [];
+      const calls = runList();
       for (const { record: { userId, countsQuota }, periodKey, refund, lease } of batch) {
         // A call holds a reservation if it is refunded or charged now. One with no lease here (none is live under
         // the empty id) is charged now, and its refund gives nothing back.
         const mode = refund ? "r" : countsQuota ? "c" : null;
-        if (mode) calls.push(at(quotaKey(userId, periodKey)), at(names.lease(userId, periodKey)), at(names.leaseCount(userId, periodKey)), mode, lease ?? "");
+        if (mode) calls.add([at(quotaKey(userId, periodKey)), at(names.lease(userId, periodKey)), at(names.leaseCount(userId, periodKey)), mode, lease ?? ""]);
       }
-      await settleScript(keys, [`[${batch.map((b) => b.json).join(",")}]`, String(batch.length), JSON.stringify(calls)]);
+      await settleScript(keys, [`[${batch.map((b) => b.json).join(",")}]`, String(batch.length), JSON.stringify(calls.flat)]);
       return batch.map(() => undefined);
     }, 256, { gather: nextTurn }));
     return batcher(item);
