@@ -86,9 +86,13 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     if (!batcher) admitBatchers.set(shard, batcher = createBatcher(async (batch: Array<{ request: AdmitRequest; seed: number }>) => {
       const { keys, at } = keyList();
       const calls = runList();
+      // A batch is mostly one key's calls: a call of the same key and period as the one before reuses its key indexes.
+      let previous: { keyId: number; userId: number; periodKey: string; indexes: number[] } | null = null;
       for (const { request: { keyId, userId, period, rateLimit, quotaLimit, countsQuota }, seed } of batch) {
-        calls.add([at(names.rate(keyId, userId)), at(quotaKey(userId, period.key)), at(names.lease(userId, period.key)), at(names.leaseCount(userId, period.key)),
-          rateLimit, quotaLimit, countsQuota ? 1 : 0, seed]);
+        if (!previous || previous.keyId !== keyId || previous.userId !== userId || previous.periodKey !== period.key) {
+          previous = { keyId, userId, periodKey: period.key, indexes: [at(names.rate(keyId, userId)), at(quotaKey(userId, period.key)), at(names.lease(userId, period.key)), at(names.leaseCount(userId, period.key))] };
+        }
+        calls.add([...previous.indexes, rateLimit, quotaLimit, countsQuota ? 1 : 0, seed]);
       }
       const lease = `${instance}.${(leases++).toString(36)}`;
       const flat = (await admitScript(keys, [String(RATE_WINDOW_MS), String(QUOTA_TTL_SEC), String(leaseMs), lease, JSON.stringify(calls.flat)])) as number[];
@@ -108,11 +112,16 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     if (!batcher) settleBatchers.set(shard, batcher = createBatcher(async (batch: Settlement[]) => {
       const { keys, at } = keyList([names.usageStreamOf(batch[0]!.record.userId)]);
       const calls = runList();
+      let previous: { userId: number; periodKey: string; indexes: number[] } | null = null;
       for (const { record: { userId, countsQuota }, periodKey, refund, lease } of batch) {
         // A call holds a reservation if it is refunded or charged now. One with no lease here (none is live under
         // the empty id) is charged now, and its refund gives nothing back.
         const mode = refund ? "r" : countsQuota ? "c" : null;
-        if (mode) calls.add([at(quotaKey(userId, periodKey)), at(names.lease(userId, periodKey)), at(names.leaseCount(userId, periodKey)), mode, lease ?? ""]);
+        if (!mode) continue;
+        if (!previous || previous.userId !== userId || previous.periodKey !== periodKey) {
+          previous = { userId, periodKey, indexes: [at(quotaKey(userId, periodKey)), at(names.lease(userId, periodKey)), at(names.leaseCount(userId, periodKey))] };
+        }
+        calls.add([...previous.indexes, mode, lease ?? ""]);
       }
       await settleScript(keys, [`[${batch.map((b) => b.json).join(",")}]`, String(batch.length), JSON.stringify(calls.flat)]);
       return batch.map(() => undefined);
