@@ -3,10 +3,12 @@
 // requests/s, p50/p99, the hub's CPU per call and the machine's busy CPU, with ratios to the bare proxy of this run.
 // Run: npm run bench   (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; wrk if installed)
 // BENCH_SECTIONS=pg,embedded,workers,slow picks sections; BENCH_SECONDS, BENCH_CONNECTIONS as before.
+// BENCH_ROUNDS=N measures the targets of each line N times, interleaved, and prints each figure's median
+// (one point of 5 s varies by ±10 % on a busy two-core machine; the ratios then compare like with like).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, type Point, row, spawnServer, stopServer, type Target } from "./harness.ts";
+import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, medianPoint, type Point, row, spawnServer, stopServer, type Target } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { treeRssMb } from "./proc.ts";
 import { runWrk, WRK } from "./wrk.ts";
@@ -18,7 +20,16 @@ const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
 const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
-const measure = (target: Target, body: string, connections: number) => measurePoint(target, body, connections, SECONDS);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+
+/** Each target's median point over ROUNDS rounds, the targets taking turns within each round. */
+async function measureAll(targets: Target[], body: string, connections: number): Promise<Point[]> {
+  const points: Point[][] = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, target] of targets.entries()) points[i]!.push(await measurePoint(target, body, connections, SECONDS));
+  }
+  return points.map(medianPoint);
+}
 
 async function main() {
   const { default: postgres } = await import("postgres");
@@ -38,7 +49,7 @@ async function main() {
     const results = new Map<string, Point>();
     const at = (stream: boolean, c: number, name: string) => results.get(`${stream}-${c}-${name}`);
 
-    console.log(`AI Hub gateway benchmark: ${SECONDS}s per point, fake upstream, bare proxy and hub on this machine (${navigator.hardwareConcurrency} cores), load by ${WRK ? "wrk (external)" : "in-process fetch loops (install wrk for an external generator)"}`);
+    console.log(`AI Hub gateway benchmark: ${SECONDS}s per point${ROUNDS > 1 ? `, medians of ${ROUNDS} interleaved rounds` : ""}, fake upstream, bare proxy and hub on this machine (${navigator.hardwareConcurrency} cores), load by ${WRK ? "wrk (external)" : "in-process fetch loops (install wrk for an external generator)"}`);
     console.log("µs/req: CPU time of the target's processes ÷ requests; busy: all cores' busy share during the point (load generator, PostgreSQL and Redis included)\n");
 
     let pgHub: Target | null = null;
@@ -68,10 +79,10 @@ async function main() {
       for (const stream of [false, true]) {
         const body = bodyOf(stream);
         for (const connections of CONNECTIONS) {
-          for (const target of [direct, bare, hub]) {
-            const r = await measure(target, body, connections);
-            results.set(`${stream}-${connections}-${target.name}`, r);
-            row(stream ? "stream" : "non-stream", connections, target.name, r);
+          const targets = [direct, bare, hub];
+          for (const [i, r] of (await measureAll(targets, body, connections)).entries()) {
+            results.set(`${stream}-${connections}-${targets[i]!.name}`, r);
+            row(stream ? "stream" : "non-stream", connections, targets[i]!.name, r);
           }
           const h = at(stream, connections, hub.name)!, p = at(stream, connections, bare.name)!, d = at(stream, connections, direct.name)!;
           console.log(`           → hub/proxy req/s ${fmt(h.rps / p.rps, 2)}, p99 ${fmt(h.p99 / p.p99, 2)}×, p50 over direct +${fmt(h.p50 - d.p50, 2)} ms, hub ${fmt(h.cpuUs)} µs CPU/call`);
@@ -88,11 +99,9 @@ async function main() {
       console.log(`— PostgreSQL + Redis, 1 vs 2 worker processes (${c} connections)\n${HEADER}`);
       for (const stream of [false, true]) {
         const mode = stream ? "stream" : "non-stream";
-        const p = await measure(bare, bodyOf(stream), c);
+        const [p, one, r2] = await measureAll([bare, { ...pgHub, name: "hub, 1 worker" }, hub2], bodyOf(stream), c) as [Point, Point, Point];
         row(mode, c, bare.name, p);
-        const one = await measure({ ...pgHub, name: "hub, 1 worker" }, bodyOf(stream), c);
         row(mode, c, "hub, 1 worker", one);
-        const r2 = await measure(hub2, bodyOf(stream), c);
         row(mode, c, hub2.name, r2);
         console.log(`           → hub/proxy req/s 1 worker ${fmt(one.rps / p.rps, 2)}, 2 workers ${fmt(r2.rps / p.rps, 2)}; p99 ${fmt(one.p99 / p.p99, 2)}× / ${fmt(r2.p99 / p.p99, 2)}×`);
       }

@@ -73,6 +73,21 @@ export async function measure(target: Target, body: string, connections: number,
   return { ...r, rss, cpuUs: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.requests), busy: busyShare(m0, m1) };
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** One point from several rounds of the same target: the median of each figure, errors summed. */
+export function medianPoint(points: Point[]): Point {
+  const of = (field: "rps" | "p50" | "p99" | "rss" | "cpuUs" | "busy") => median(points.map((p) => p[field]));
+  return {
+    requests: points.reduce((sum, p) => sum + p.requests, 0), errors: points.reduce((sum, p) => sum + p.errors, 0), nonOk: points.reduce((sum, p) => sum + p.nonOk, 0),
+    rps: of("rps"), p50: of("p50"), p99: of("p99"), rss: Math.round(of("rss")), cpuUs: of("cpuUs"), busy: of("busy"),
+  };
+}
+
 export function row(mode: string, connections: number, name: string, r: Point): void {
   console.log(`${mode.padEnd(11)}${String(connections).padStart(5)}  ${name.padEnd(22)}${fmt(r.rps).padStart(7)}  ${fmt(r.p50, 2).padStart(7)} ${fmt(r.p99, 2).padStart(7)}  ${String(r.rss).padStart(5)}  ${fmt(r.cpuUs).padStart(6)}  ${fmt(r.busy * 100).padStart(4)}%  ${r.errors + r.nonOk}`);
 }
