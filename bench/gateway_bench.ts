@@ -5,9 +5,11 @@
 // BENCH_SECTIONS=pg,embedded,workers,slow picks sections; BENCH_SECONDS, BENCH_CONNECTIONS as before.
 // BENCH_ROUNDS=N measures the targets of each line N times, interleaved, and prints each figure's median
 // (one point of 5 s varies by ±10 % on a busy two-core machine; the ratios then compare like with like).
+// BENCH_BASELINE=<another checkout> adds that checkout's hub to the PostgreSQL + Redis and embedded lines
+// (its own database, Redis prefix and data directory), measured in the same rounds: before/after of a change.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, medianPoint, type Point, row, spawnServer, stopServer, type Target } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { treeRssMb } from "./proc.ts";
@@ -21,6 +23,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
 const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
 
 /** Each target's median point over ROUNDS rounds, the targets taking turns within each round. */
 async function measureAll(targets: Target[], body: string, connections: number): Promise<Point[]> {
@@ -38,7 +41,11 @@ async function main() {
   await pgAdmin.unsafe(`create database ${dbName}`);
   const dbUrl = new URL(ADMIN_PG);
   dbUrl.pathname = `/${dbName}`;
+  const baselineDbUrl = new URL(ADMIN_PG);
+  baselineDbUrl.pathname = `/${dbName}_baseline`;
+  if (BASELINE) await pgAdmin.unsafe(`create database ${dbName}_baseline`);
   const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-embedded-"));
+  const baselineDataDir = mkdtempSync(join(tmpdir(), "aihub-bench-baseline-"));
   try {
     const upstream = await spawnServer(["src/testing/fake_upstream.ts", "0"]);
     const proxy = await spawnServer(["bench/bare_proxy.ts", upstream.url]);
@@ -52,40 +59,57 @@ async function main() {
     console.log(`AI Hub gateway benchmark: ${SECONDS}s per point${ROUNDS > 1 ? `, medians of ${ROUNDS} interleaved rounds` : ""}, fake upstream, bare proxy and hub on this machine (${navigator.hardwareConcurrency} cores), load by ${WRK ? "wrk (external)" : "in-process fetch loops (install wrk for an external generator)"}`);
     console.log("µs/req: CPU time of the target's processes ÷ requests; busy: all cores' busy share during the point (load generator, PostgreSQL and Redis included)\n");
 
+    // A hub of this checkout, or of BENCH_BASELINE (started in its directory, with its own database or data directory).
+    const pgHubOf = async (name: string, dir: string | undefined, env: Record<string, string>): Promise<Target> => {
+      const hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], { ...env, PORT: String(freePort()) }, "/ready", dir);
+      const token = await benchUser(hub.url, env, undefined, dir);
+      return { name, url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+    };
+    const embeddedHubOf = async (name: string, dir: string | undefined, directory: string): Promise<Target> => {
+      const env = { ...common, DATA_DIR: directory, PORT: String(freePort()) };
+      let hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready", dir);
+      // The embedded database has one owner: stop the hub for the operator command, then start it again.
+      const token = await benchUser(hub.url, env, () => stopServer(hub.proc), dir);
+      hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready", dir);
+      return { name, url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+    };
+
     let pgHub: Target | null = null;
-    if (SECTIONS.has("pg") || SECTIONS.has("workers") || SECTIONS.has("slow")) {
-      const hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], { ...pgEnv, PORT: String(freePort()) }, "/ready");
-      const token = await benchUser(hub.url, pgEnv);
-      pgHub = { name: "hub (PG + Redis)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+    if (SECTIONS.has("pg") || SECTIONS.has("workers") || SECTIONS.has("slow")) pgHub = await pgHubOf("hub (PG + Redis)", undefined, pgEnv);
+    const sections: Array<{ title: string; hubs: () => Promise<Target[]> }> = [];
+    if (SECTIONS.has("pg")) {
+      sections.push({
+        title: "PostgreSQL + Redis",
+        hubs: async () => [pgHub!, ...(BASELINE ? [await pgHubOf("baseline (PG + Redis)", BASELINE, { ...pgEnv, DATABASE_URL: baselineDbUrl.toString(), REDIS_PREFIX: `${pgEnv.REDIS_PREFIX}-baseline` })] : [])],
+      });
     }
-    const sections: Array<{ title: string; hub: () => Promise<Target> }> = [];
-    if (SECTIONS.has("pg")) sections.push({ title: "PostgreSQL + Redis", hub: async () => pgHub! });
     if (SECTIONS.has("embedded")) {
       sections.push({
         title: "embedded default (PGlite, no Redis)",
-        hub: async () => {
-          const env = { ...common, DATA_DIR: dataDir, PORT: String(freePort()) };
-          let hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
-          // The embedded database has one owner: stop the hub for the operator command, then start it again.
-          const token = await benchUser(hub.url, env, () => stopServer(hub.proc));
-          hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready");
-          return { name: "hub (embedded)", url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
-        },
+        hubs: async () => [await embeddedHubOf("hub (embedded)", undefined, dataDir), ...(BASELINE ? [await embeddedHubOf("baseline (embedded)", BASELINE, baselineDataDir)] : [])],
       });
     }
+    if (BASELINE) console.log(`baseline: the hub of ${BASELINE}\n`);
     for (const section of sections) {
-      const hub = await section.hub();
+      const hubs = await section.hubs();
       console.log(`— ${section.title}\n${HEADER}`);
       for (const stream of [false, true]) {
         const body = bodyOf(stream);
         for (const connections of CONNECTIONS) {
-          const targets = [direct, bare, hub];
+          const targets = [direct, bare, ...hubs];
           for (const [i, r] of (await measureAll(targets, body, connections)).entries()) {
             results.set(`${stream}-${connections}-${targets[i]!.name}`, r);
             row(stream ? "stream" : "non-stream", connections, targets[i]!.name, r);
           }
-          const h = at(stream, connections, hub.name)!, p = at(stream, connections, bare.name)!, d = at(stream, connections, direct.name)!;
-          console.log(`           → hub/proxy req/s ${fmt(h.rps / p.rps, 2)}, p99 ${fmt(h.p99 / p.p99, 2)}×, p50 over direct +${fmt(h.p50 - d.p50, 2)} ms, hub ${fmt(h.cpuUs)} µs CPU/call`);
+          const p = at(stream, connections, bare.name)!, d = at(stream, connections, direct.name)!;
+          for (const [i, hub] of hubs.entries()) {
+            const h = at(stream, connections, hub.name)!;
+            console.log(`           → ${i === 0 ? "hub" : "baseline"}/proxy req/s ${fmt(h.rps / p.rps, 2)}, p99 ${fmt(h.p99 / p.p99, 2)}×, p50 over direct +${fmt(h.p50 - d.p50, 2)} ms, ${i === 0 ? "hub" : "baseline"} ${fmt(h.cpuUs)} µs CPU/call`);
+          }
+          if (hubs.length > 1) {
+            const h = at(stream, connections, hubs[0]!.name)!, b = at(stream, connections, hubs[1]!.name)!;
+            console.log(`           → hub/baseline req/s ${fmt(h.rps / b.rps, 2)}, CPU per call ${fmt(h.cpuUs / b.cpuUs, 2)}×`);
+          }
         }
       }
       console.log();
@@ -123,7 +147,9 @@ async function main() {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((c) => c.exited));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(baselineDataDir, { recursive: true, force: true });
     await pgAdmin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await pgAdmin.unsafe(`drop database if exists ${dbName}_baseline with (force)`);
     await pgAdmin.end();
   }
 }

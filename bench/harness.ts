@@ -21,8 +21,8 @@ export function freePort(): number {
 }
 
 /** Starts a Bun script that prints its URL (or a hub's start line) first; waits for `readyPath` when given. */
-export async function spawnServer(args: string[], env: Record<string, string> = {}, readyPath = ""): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
-  const proc = Bun.spawn([BUN, ...args], { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "8192", ...env }, stdout: "pipe", stderr: "inherit" });
+export async function spawnServer(args: string[], env: Record<string, string> = {}, readyPath = "", cwd?: string): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
+  const proc = Bun.spawn([BUN, ...args], { cwd, env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "8192", ...env }, stdout: "pipe", stderr: "inherit" });
   children.push(proc);
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   const { value } = await reader.read();
@@ -54,8 +54,9 @@ async function json(url: string, body: unknown, token?: string) {
   return await r.json() as Record<string, unknown>;
 }
 
-function admin(args: string[], env: Record<string, string>): void {
-  const cmd = Bun.spawnSync([BUN, "src/admin/cli.ts", ...args], { env: { ...process.env, ...env } });
+/** The operator command of the checkout in `cwd` (it reaches the hub that runs there through its data directory). */
+function admin(args: string[], env: Record<string, string>, cwd?: string): void {
+  const cmd = Bun.spawnSync([BUN, "src/admin/cli.ts", ...args], { cwd, env: { ...process.env, ...env } });
   if (cmd.exitCode !== 0) throw new Error(`admin: ${cmd.stderr.toString()}`);
 }
 
@@ -95,12 +96,12 @@ export function row(mode: string, connections: number, name: string, r: Point): 
 export const HEADER = "mode       conns  target                  req/s   p50 ms  p99 ms  rss MB  µs/req  busy  errors";
 export const bodyOf = (stream: boolean, content = "benchmark") => JSON.stringify({ model: "fake-model", stream, messages: [{ role: "user", content }] });
 
-/** Registers a user and lifts its limits with the operator command; returns its session token. */
-export async function benchUser(hubUrl: string, env: Record<string, string>, beforeAdmin?: () => Promise<void>): Promise<string> {
+/** Registers a user and lifts its limits with the operator command (of the checkout in `cwd`); returns its session token. */
+export async function benchUser(hubUrl: string, env: Record<string, string>, beforeAdmin?: () => Promise<void>, cwd?: string): Promise<string> {
   const email = `bench-${Date.now()}@example.com`;
   const { access_token } = await json(`${hubUrl}/api/v1/auth/register`, { email, password: "bench-password-123" }) as { access_token: string };
   await beforeAdmin?.();
-  admin(["set-plan", email, "enterprise", "--quota", "1000000000", "--rate-limit-ceiling", "1000000000"], env);
+  admin(["set-plan", email, "enterprise", "--quota", "1000000000", "--rate-limit-ceiling", "1000000000"], env, cwd);
   return access_token;
 }
 
