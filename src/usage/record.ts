@@ -42,10 +42,13 @@ export interface UsageRecord {
   quotaPeriod: string;
 }
 
-/** Text safe to store: no NUL characters, no lone surrogates (PostgreSQL refuses both), bounded length. */
+/**
+ * Text safe to store: no NUL characters, no lone surrogates (PostgreSQL refuses both), bounded length. The cut
+ * comes before the check, since it may split a surrogate pair (a model name of 199 letters and an emoji).
+ */
 export function storableText(value: string | null | undefined, max = 1000): string | null {
   if (value === null || value === undefined) return null;
-  return value.replaceAll("\u0000", "").toWellFormed().slice(0, max);
+  return value.replaceAll("\u0000", "").slice(0, max).toWellFormed();
 }
 
 /** A token count as PostgreSQL's integer column takes it, whatever an upstream reported. */
