@@ -177,7 +177,7 @@ export function createRedisLimitStore(redis: RedisCommands, options: { loadQuota
     },
     async settle(record: UsageRecord, { refundQuota, periodKey }) {
       const json = JSON.stringify(record);
-      // The journal write (one fdatasync per group) runs alongside the script, so it adds no round trip.
+      // The journal write (one per event-loop turn of records) runs alongside the script, so it adds no round trip.
       const journaled = options.journal?.append(json);
       try {
         const lease = leaseOf.get(record.id);

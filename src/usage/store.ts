@@ -90,11 +90,10 @@ export async function usageBatchWriter(database: Database): Promise<(records: Re
   if ((prepared as unknown as { rows: unknown[] }).rows.length === 0) {
     await db.execute(sql.raw(`prepare aihub_write_usage(json) as ${WRITE_BATCH_SQL.replace("$1::json", "$1")}`));
   }
-  const exec = database.exec ?? ((text: string) => db.execute(sql.raw(text)));
   return async (records) => {
     if (records.length === 0) return;
     const json = `[${records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join(",")}]`;
-    await exec(`execute aihub_write_usage(${sqlLiteral(json)})`);
+    await database.exec(`execute aihub_write_usage(${sqlLiteral(json)})`);
   };
 }
 
