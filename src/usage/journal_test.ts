@@ -12,6 +12,7 @@ import { quotaPeriod } from "../plans/mod.ts";
 import { freshPostgresUrl, testDatabase } from "../testing/databases.ts";
 import { type FakeUpstream, startFakeUpstream } from "../testing/fake_upstream.ts";
 import { TEST_JWT_SECRET } from "../testing/harness.ts";
+import { freePort } from "../testing/haproxy.ts";
 import { call, type HubProcess, spawnHub } from "../testing/process.ts";
 import { openUsageJournal } from "./journal.ts";
 import type { UsageRecord } from "./record.ts";
@@ -20,7 +21,7 @@ import { writeUsageBatch } from "./store.ts";
 /** A private redis-server without persistence (never the shared one): a SIGKILL loses everything it held. */
 async function startRedis(port: number, dir: string) {
   const proc = Bun.spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdout: "ignore", stderr: "ignore" });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && proc.exitCode === null; i++) {
     const pong = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then((s) => (s.end(), true), () => false);
     if (pong) return proc;
     await Bun.sleep(50);
@@ -45,7 +46,8 @@ afterAll(async () => {
 });
 
 test("records of delivered calls reach PostgreSQL although Redis crashed, empty, before the flusher ran", async () => {
-  const port = 41000 + Math.floor(Math.random() * 8000);
+  // A port the system just handed out and nothing holds (a random one could be a connection's or a server's).
+  const port = freePort();
   redis = await startRedis(port, dir);
   const databaseUrl = await freshPostgresUrl();
   hub = await spawnHub({
