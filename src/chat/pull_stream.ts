@@ -1,7 +1,5 @@
 // The pull loop both SSE relays share: read the upstream, hand each decoded chunk on, send what comes back.
 
-const encoder = new TextEncoder();
-
 export interface PullHooks {
   /** Called on every upstream chunk (restarts the idle timer). */
   onChunk(): void;
@@ -13,37 +11,42 @@ export interface PullHooks {
   cancel(): Promise<void>;
 }
 
-/** A stream that pulls `upstream` only as fast as the client reads, never buffering a whole reply. */
+/**
+ * A stream that pulls `upstream` only as fast as the client reads, never buffering a whole reply. It is one of
+ * Bun's direct streams: what `take` returns is written to the response as it is (a string is not encoded first,
+ * nothing is queued or copied), and each write waits while the client is behind.
+ */
 export function pullStream(upstream: ReadableStream<Uint8Array>, hooks: PullHooks): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
   let finished = false;
 
-  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
-    if (finished) return;
-    finished = true;
-    const tail = await hooks.finish(error);
-    try {
-      if (tail) controller.enqueue(encoder.encode(tail));
-      controller.close();
-    } catch {}
-  };
-
-  return new ReadableStream<Uint8Array>({
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+    type: "direct",
     async pull(controller) {
-      // Keep reading until there is something to send: a pull that enqueues nothing is not called again.
+      if (finished) return;
+      let failure: unknown = null;
       try {
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return await finish(controller, null);
+          if (done) break;
           hooks.onChunk();
           const out = hooks.take(decoder.decode(value, { stream: true }), value);
-          if (typeof out !== "string") return controller.enqueue(out);
-          if (out) return controller.enqueue(encoder.encode(out));
+          if (out.length === 0) continue;
+          // Bun's sink sends what was written when this loop next waits: no flush per chunk.
+          const written = controller.write(out);
+          if (typeof written !== "number") await written;
         }
       } catch (error) {
-        await finish(controller, error ?? new Error("stream failed"));
+        failure = error ?? new Error("stream failed");
       }
+      if (finished) return;
+      finished = true;
+      const tail = await hooks.finish(failure);
+      try {
+        if (tail) controller.write(tail);
+        controller.close();
+      } catch {}
     },
     async cancel() {
       if (finished) return;
@@ -51,5 +54,7 @@ export function pullStream(upstream: ReadableStream<Uint8Array>, hooks: PullHook
       await reader.cancel().catch(() => {});
       await hooks.cancel();
     },
-  }, { highWaterMark: 0 });
+  };
+  // The DOM library's ReadableStream type (this project's tsconfig) does not know Bun's direct sources.
+  return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
 }

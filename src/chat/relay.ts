@@ -60,11 +60,10 @@ export function contentLength(payload: string, from = 0): number {
 }
 
 /**
- * The summed delta content length of `text`, whole lines of plain events, or -1 if a line is neither an event
- * with one content (or none), a comment nor blank, or holds usage, an error or [DONE] (the line path then reads it).
+ * The summed delta content length of `text`, whole lines of events holding no usage, error or [DONE]
+ * (plainEventsEnd's part), or -1 if a line is neither an event with one content (or none), a comment nor blank.
  */
 function plainContentLength(text: string): number {
-  if (text.includes('"usage"') || text.includes('"error"') || text.includes("[DONE]") || text.includes("\r")) return -1;
   let n = 0;
   for (let at = 0; at < text.length;) {
     const next = text.indexOf("\n", at) + 1 || text.length;
@@ -83,6 +82,21 @@ function plainContentLength(text: string): number {
     at = next;
   }
   return n;
+}
+
+/**
+ * Where the leading whole events of `text` before any usage, error, [DONE] or CR end (just after a blank line),
+ * or 0: the part a relay passing plain events on may send as it came.
+ */
+function plainEventsEnd(text: string): number {
+  let first = text.length;
+  for (const marker of ['"usage"', '"error"', "[DONE]", "\r"]) {
+    const at = text.indexOf(marker);
+    if (at >= 0 && at < first) first = at;
+  }
+  if (first === text.length && text.endsWith("\n\n")) return text.length;
+  const blank = text.lastIndexOf("\n\n", first - 2);
+  return blank < 0 ? 0 : blank + 2;
 }
 
 /** A stream that forwards each complete SSE line of `upstream` as soon as it arrives. */
@@ -131,13 +145,18 @@ export function relaySse(upstream: ReadableStream<Uint8Array>, hooks: RelayHooks
   return pullStream(upstream, {
     onChunk: () => hooks.onChunk(),
     take(text, raw) {
-      // The common chunk (whole lines of plain deltas, nothing held over) goes out as it came: no line is split,
-      // rebuilt or encoded again. Anything else takes the line-by-line path.
-      if (buffer === "" && text.endsWith("\n") && hooks.passesPlainEvents?.()) {
-        const chars = plainContentLength(text);
+      // Whole plain events at the head of a chunk (nothing held over) go out as they came: no line is split,
+      // rebuilt or encoded again. What follows them (usage, errors, [DONE], other lines, a split event) takes
+      // the line-by-line path. The head ends at a blank line, so no event is cut in two.
+      if (buffer === "" && hooks.passesPlainEvents?.()) {
+        const end = plainEventsEnd(text);
+        const head = end === text.length ? text : text.slice(0, end);
+        const chars = end > 0 ? plainContentLength(head) : -1;
         if (chars >= 0) {
           observation.completionChars += chars;
-          return raw;
+          if (end === text.length) return raw;
+          buffer = text.slice(end);
+          return head + drainLines();
         }
       }
       buffer += text;

@@ -14,6 +14,21 @@ describe("contentLength()", () => {
   });
 });
 
+/** The events an SSE client reads from `text` (each event's data lines joined; comments skipped). */
+function sseEvents(text: string): string[] {
+  const events: string[] = [];
+  let data: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line === "") {
+      if (data.length) events.push(data.join("\n"));
+      data = [];
+    } else if (line.startsWith("data:")) {
+      data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+    }
+  }
+  return events;
+}
+
 /** Relays `chunks` (split anywhere) with hooks that pass events through; returns the output and the observation. */
 async function relayOf(chunks: string[], passesPlainEvents = false) {
   const encoder = new TextEncoder();
@@ -80,5 +95,24 @@ describe("relaySse()", () => {
     // The event line is dropped and the split event arrives whole, as without passing on.
     expect(text).toBe(`data: ${delta("Hel")}\n\ndata: ${delta("l")}\n\ndata: [DONE]\n\n`);
     expect(seen.chars).toBe(4);
+  });
+
+  test("passing plain events on, the plain events at a chunk's head go out as they came and the usage after them line by line", async () => {
+    const plain = `data:${delta("Hel")}\n\n: OPENROUTER PROCESSING\n\ndata: ${delta("lo")}\n\n`;
+    const { text, seen } = await relayOf([`${plain}data: ${usage}\n\ndata: [DONE]\n\n`], true);
+    expect(text).toBe(`${plain}data: ${usage}\n\ndata: [DONE]\n\n`);
+    expect(seen).toEqual({ end: "done", usage: { prompt_tokens: 3, completion_tokens: 2 }, chars: 5 });
+  });
+
+  test("passing plain events on, a client reads the same events whatever the chunk boundaries (an event is never cut in two)", async () => {
+    const stream = `data:${delta("Hel")}\n\n: keep-alive\n\ndata: ${delta("lo")}\n\ndata: ${delta(" wörld")}\n\ndata: ${usage}\n\ndata: [DONE]\n\n`;
+    const expectedEvents = [delta("Hel"), delta("lo"), delta(" wörld"), usage, "[DONE]"];
+    for (let size = 1; size <= stream.length; size++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < stream.length; i += size) chunks.push(stream.slice(i, i + size));
+      const { text, seen } = await relayOf(chunks, true);
+      expect(sseEvents(text)).toEqual(expectedEvents);
+      expect(seen).toEqual({ end: "done", usage: { prompt_tokens: 3, completion_tokens: 2 }, chars: 11 });
+    }
   });
 });
