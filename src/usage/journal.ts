@@ -12,6 +12,34 @@ import { createBatcher, nextTurn } from "../lib/mod.ts";
 import type { Logger } from "../log.ts";
 import { writeUsageBatch } from "./store.ts";
 
+/**
+ * The id a journal line holds: a record's (its JSON starts with it) or a void mark's, read without parsing
+ * the line (a segment holds every record of minutes of traffic); other lines are parsed. Null for a torn line.
+ */
+function markOf(line: string): { id?: string; void?: string } | null {
+  for (const [prefix, field] of [['{"id":"', "id"], ['{"void":"', "void"]] as const) {
+    if (!line.startsWith(prefix)) continue;
+    const end = line.indexOf('"', prefix.length);
+    const id = line.slice(prefix.length, end);
+    if (end > prefix.length && !id.includes("\\")) return { [field]: id };
+  }
+  if (!line) return null;
+  try {
+    return JSON.parse(line) as { id?: string; void?: string };
+  } catch {
+    return null;
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface UsageJournal {
   /** Resolves once `json` (a settled record) is on disk; never rejects (a disk error is logged). */
   append(json: string): Promise<void>;
@@ -123,23 +151,19 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
     const byId = new Map<string, string>();
     const voided = new Set<string>();
     for (const line of (await readFile(path, "utf8")).split("\n")) {
-      if (!line) continue;
-      try {
-        const parsed = JSON.parse(line) as { id?: string; void?: string };
-        if (parsed.void) voided.add(parsed.void);
-        else if (parsed.id) byId.set(parsed.id, line);
-      } catch {
-        // A torn last line: its write never completed, so its response never ended.
-      }
+      const mark = markOf(line);
+      if (mark?.void) voided.add(mark.void);
+      else if (mark?.id) byId.set(mark.id, line);
     }
     for (const id of voided) byId.delete(id);
     const ids = [...byId.keys()];
     let stored = 0;
     for (let i = 0; i < ids.length; i += 1000) {
-      const chunk = ids.slice(i, i + 1000);
-      const rows = await db.execute(sql`select id from usage_records where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
-      const present = new Set(((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => r.id));
-      const missing = chunk.filter((id) => !present.has(id)).map((id) => byId.get(id)!);
+      // The database names the ids it lacks (usually none), rather than sending back every id it has.
+      const rows = await db.execute(sql`select x.id from jsonb_array_elements_text(${JSON.stringify(ids.slice(i, i + 1000))}::jsonb) as x(id) where not exists (select 1 from usage_records u where u.id = x.id)`);
+      const absent = ((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => byId.get(r.id)!);
+      // A torn line (its write never completed, so its response never ended) is not JSON: it is skipped.
+      const missing = absent.filter(isJson);
       if (missing.length === 0) continue;
       try {
         await writeUsageBatch(db, missing);
