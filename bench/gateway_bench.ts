@@ -3,7 +3,8 @@
 // requests/s, p50/p99, the hub's CPU per call and the machine's busy CPU, with ratios to the bare proxy of this run.
 // Run: npm run bench   (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; wrk if installed)
 // BENCH_SECTIONS=pg,embedded,workers,slow picks sections; BENCH_SECONDS, BENCH_CONNECTIONS as before.
-// BENCH_ROUNDS=N measures the targets of each line N times, interleaved, and prints each figure's median
+// BENCH_ROUNDS=N measures the targets of each line N times, interleaved (take an even N: the order reverses
+// every other round), and prints each figure's median
 // (one point of 5 s varies by ±10 % on a busy two-core machine; the ratios then compare like with like).
 // BENCH_BASELINE=<another checkout> adds that checkout's hub to the PostgreSQL + Redis and embedded lines
 // (its own database, Redis prefix and data directory), measured in the same rounds: before/after of a change.
@@ -25,11 +26,17 @@ const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean)
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
 
-/** Each target's median point over ROUNDS rounds, the targets taking turns within each round. */
+/**
+ * Each target's median point over ROUNDS rounds, the targets taking turns within each round, in reverse order
+ * every other round: a target measured right after another reads a few per cent differently (the same commit
+ * as its own baseline read 0.94–0.95× in fixed order), so an even ROUNDS gives every target each place equally.
+ */
 async function measureAll(targets: Target[], body: string, connections: number): Promise<Point[]> {
   const points: Point[][] = targets.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, target] of targets.entries()) points[i]!.push(await measurePoint(target, body, connections, SECONDS));
+    const order = [...targets.entries()];
+    if (round % 2 === 1) order.reverse();
+    for (const [i, target] of order) points[i]!.push(await measurePoint(target, body, connections, SECONDS));
   }
   return points.map(medianPoint);
 }

@@ -1,7 +1,11 @@
 // The SSE relay's own CPU per upstream chunk, the way real upstreams stream (one event per chunk, a token
 // each): whole chunks of plain events passed on as they came, against the same events taken line by line
-// (the baseline, measured in the same run). Run: BENCH_ONLY=relay npm run bench
+// (the baseline, measured in the same run); then the relay's stream served over HTTP to wrk, as a Bun direct
+// stream against a standard pull stream (the baseline; bench/sse_server.ts). Run: BENCH_ONLY=relay npm run bench
 import { relaySse } from "../src/chat/relay.ts";
+import { children, spawnServer, stopServer } from "./harness.ts";
+import { treeCpuSeconds } from "./proc.ts";
+import { runWrk } from "./wrk.ts";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 500);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 200);
@@ -46,3 +50,29 @@ const lineByLine = await best(false);
 const passed = await best(true);
 console.log(`  line by line (baseline)   ${lineByLine.toFixed(2)} µs`);
 console.log(`  whole chunks passed on    ${passed.toFixed(2)} µs   (${(passed / lineByLine).toFixed(2)}× the baseline; ${((lineByLine - passed) * TOKENS / 1000).toFixed(2)} ms less CPU per ${TOKENS}-token reply)`);
+
+// Over HTTP: the server's CPU per chunk of the reply it streams (wrk reads the replies whole), the two streams
+// taking turns over three rounds of 5 s points after a 1 s warm-up.
+const ROUNDS = 3;
+const cpuPerChunk: Record<"standard" | "direct", number[]> = { standard: [], direct: [] };
+const rates: Record<"standard" | "direct", number[]> = { standard: [], direct: [] };
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ["standard", "direct"] as const) {
+      const server = await spawnServer(["bench/sse_server.ts", kind], { BENCH_TOKENS: String(TOKENS) });
+      await runWrk(server.url, { body: "", connections: 16, seconds: 1 });
+      const before = treeCpuSeconds(server.proc.pid);
+      const r = await runWrk(server.url, { body: "", connections: 16, seconds: 5 });
+      cpuPerChunk[kind].push(((treeCpuSeconds(server.proc.pid) - before) * 1e6) / (r.requests * TOKENS));
+      rates[kind].push(r.rps);
+      await stopServer(server.proc);
+    }
+  }
+} finally {
+  for (const child of children) child.kill();
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const [standard, direct] = [median(cpuPerChunk.standard), median(cpuPerChunk.direct)];
+console.log(`\nServed over HTTP (a child Bun.serve, wrk with 16 connections, ${TOKENS}-chunk replies), server CPU per chunk, medians of ${ROUNDS} interleaved rounds`);
+console.log(`  standard pull stream (baseline)  ${standard.toFixed(2)} µs   ${median(rates.standard).toFixed(0)} replies/s`);
+console.log(`  Bun direct stream (the relay's)  ${direct.toFixed(2)} µs   ${median(rates.direct).toFixed(0)} replies/s   (${(direct / standard).toFixed(2)}× the baseline's CPU, ${(median(rates.direct) / median(rates.standard)).toFixed(2)}× its replies/s)`);
