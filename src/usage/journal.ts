@@ -159,9 +159,10 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
     const ids = [...byId.keys()];
     let stored = 0;
     for (let i = 0; i < ids.length; i += 1000) {
-      // The database names the ids it lacks (usually none), rather than sending back every id it has.
-      const rows = await db.execute(sql`select x.id from jsonb_array_elements_text(${JSON.stringify(ids.slice(i, i + 1000))}::jsonb) as x(id) where not exists (select 1 from usage_records u where u.id = x.id)`);
-      const absent = ((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => byId.get(r.id)!);
+      const chunk = ids.slice(i, i + 1000);
+      const rows = await db.execute(sql`select id from usage_records where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
+      const present = new Set(((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => r.id));
+      const absent = chunk.filter((id) => !present.has(id)).map((id) => byId.get(id)!);
       // A torn line (its write never completed, so its response never ended) is not JSON: it is skipped.
       const missing = absent.filter(isJson);
       if (missing.length === 0) continue;
