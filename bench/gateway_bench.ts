@@ -67,18 +67,20 @@ async function main() {
     console.log("µs/req: CPU time of the target's processes ÷ requests; busy: all cores' busy share during the point (load generator, PostgreSQL and Redis included)\n");
 
     // A hub of this checkout, or of BENCH_BASELINE (started in its directory, with its own database or data directory).
+    const startHub = (env: Record<string, string>, dir: string | undefined) => spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready", dir);
+    const targetOf = async (name: string, hub: { url: string; proc: { pid: number } }, token: string): Promise<Target> =>
+      ({ name, url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } });
     const pgHubOf = async (name: string, dir: string | undefined, env: Record<string, string>): Promise<Target> => {
-      const hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], { ...env, PORT: String(freePort()) }, "/ready", dir);
-      const token = await benchUser(hub.url, env, undefined, dir);
-      return { name, url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+      const hub = await startHub({ ...env, PORT: String(freePort()) }, dir);
+      return await targetOf(name, hub, await benchUser(hub.url, env, undefined, dir));
     };
     const embeddedHubOf = async (name: string, dir: string | undefined, directory: string): Promise<Target> => {
       const env = { ...common, DATA_DIR: directory, PORT: String(freePort()) };
-      let hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready", dir);
+      let hub = await startHub(env, dir);
       // The embedded database has one owner: stop the hub for the operator command, then start it again.
       const token = await benchUser(hub.url, env, () => stopServer(hub.proc), dir);
-      hub = await spawnServer([...HUB_FLAGS, "src/main.ts"], env, "/ready", dir);
-      return { name, url: `${hub.url}/v1/chat/completions`, pid: hub.proc.pid, headers: { authorization: `Bearer ${await createKey(hub.url, token)}` } };
+      hub = await startHub(env, dir);
+      return await targetOf(name, hub, token);
     };
 
     let pgHub: Target | null = null;

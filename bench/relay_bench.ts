@@ -3,9 +3,7 @@
 // (the baseline, measured in the same run); then the relay's stream served over HTTP to wrk, as a Bun direct
 // stream against a standard pull stream (the baseline; bench/sse_server.ts). Run: BENCH_ONLY=relay npm run bench
 import { relaySse } from "../src/chat/relay.ts";
-import { children, spawnServer, stopServer } from "./harness.ts";
-import { treeCpuSeconds } from "./proc.ts";
-import { runWrk } from "./wrk.ts";
+import { children, measure as measurePoint, medianPoint, type Point, spawnServer, stopServer } from "./harness.ts";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 500);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 200);
@@ -52,27 +50,22 @@ console.log(`  line by line (baseline)   ${lineByLine.toFixed(2)} µs`);
 console.log(`  whole chunks passed on    ${passed.toFixed(2)} µs   (${(passed / lineByLine).toFixed(2)}× the baseline; ${((lineByLine - passed) * TOKENS / 1000).toFixed(2)} ms less CPU per ${TOKENS}-token reply)`);
 
 // Over HTTP: the server's CPU per chunk of the reply it streams (wrk reads the replies whole), the two streams
-// taking turns over three rounds of 5 s points after a 1 s warm-up.
+// taking turns over three rounds of 5 s points after a 1 s warm-up (harness.ts measures each point).
 const ROUNDS = 3;
-const cpuPerChunk: Record<"standard" | "direct", number[]> = { standard: [], direct: [] };
-const rates: Record<"standard" | "direct", number[]> = { standard: [], direct: [] };
+const points: Record<"standard" | "direct", Point[]> = { standard: [], direct: [] };
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of ["standard", "direct"] as const) {
       const server = await spawnServer(["bench/sse_server.ts", kind], { BENCH_TOKENS: String(TOKENS) });
-      await runWrk(server.url, { body: "", connections: 16, seconds: 1 });
-      const before = treeCpuSeconds(server.proc.pid);
-      const r = await runWrk(server.url, { body: "", connections: 16, seconds: 5 });
-      cpuPerChunk[kind].push(((treeCpuSeconds(server.proc.pid) - before) * 1e6) / (r.requests * TOKENS));
-      rates[kind].push(r.rps);
+      points[kind].push(await measurePoint({ name: kind, url: server.url, pid: server.proc.pid, headers: {} }, "", 16, 5));
       await stopServer(server.proc);
     }
   }
 } finally {
   for (const child of children) child.kill();
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-const [standard, direct] = [median(cpuPerChunk.standard), median(cpuPerChunk.direct)];
+const [standard, direct] = [medianPoint(points.standard), medianPoint(points.direct)];
+const perChunk = (p: Point) => p.cpuUs / TOKENS;
 console.log(`\nServed over HTTP (a child Bun.serve, wrk with 16 connections, ${TOKENS}-chunk replies), server CPU per chunk, medians of ${ROUNDS} interleaved rounds`);
-console.log(`  standard pull stream (baseline)  ${standard.toFixed(2)} µs   ${median(rates.standard).toFixed(0)} replies/s`);
-console.log(`  Bun direct stream (the relay's)  ${direct.toFixed(2)} µs   ${median(rates.direct).toFixed(0)} replies/s   (${(direct / standard).toFixed(2)}× the baseline's CPU, ${(median(rates.direct) / median(rates.standard)).toFixed(2)}× its replies/s)`);
+console.log(`  standard pull stream (baseline)  ${perChunk(standard).toFixed(2)} µs   ${standard.rps.toFixed(0)} replies/s`);
+console.log(`  Bun direct stream (the relay's)  ${perChunk(direct).toFixed(2)} µs   ${direct.rps.toFixed(0)} replies/s   (${(perChunk(direct) / perChunk(standard)).toFixed(2)}× the baseline's CPU, ${(direct.rps / standard.rps).toFixed(2)}× its replies/s)`);

@@ -12,18 +12,8 @@ import { createBatcher, nextTurn } from "../lib/mod.ts";
 import type { Logger } from "../log.ts";
 import { writeUsageBatch } from "./store.ts";
 
-/**
- * The id a journal line holds: a record's (its JSON starts with it) or a void mark's, read without parsing
- * the line (a segment holds every record of minutes of traffic); other lines are parsed. Null for a torn line.
- */
-function markOf(line: string): { id?: string; void?: string } | null {
-  for (const [prefix, field] of [['{"id":"', "id"], ['{"void":"', "void"]] as const) {
-    if (!line.startsWith(prefix)) continue;
-    const end = line.indexOf('"', prefix.length);
-    const id = line.slice(prefix.length, end);
-    if (end > prefix.length && !id.includes("\\")) return { [field]: id };
-  }
-  if (!line) return null;
+/** A journal line as JSON, or null for a torn line (its write never completed, so its response never ended). */
+function parsedLine(line: string): { id?: string; void?: string } | null {
   try {
     return JSON.parse(line) as { id?: string; void?: string };
   } catch {
@@ -31,13 +21,16 @@ function markOf(line: string): { id?: string; void?: string } | null {
   }
 }
 
-function isJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * The id a journal line holds: a record's (its JSON starts with it) or a void mark's, read without parsing the
+ * line (a segment holds every record of minutes of traffic); other lines are parsed.
+ */
+function markOf(line: string): { id?: string; void?: string } | null {
+  const prefix = line.startsWith('{"id":"') ? '{"id":"' : line.startsWith('{"void":"') ? '{"void":"' : null;
+  const end = prefix ? line.indexOf('"', prefix.length) : -1;
+  const id = prefix && end > prefix.length ? line.slice(prefix.length, end) : "";
+  if (id && !id.includes("\\")) return prefix === '{"id":"' ? { id } : { void: id };
+  return line ? parsedLine(line) : null;
 }
 
 export interface UsageJournal {
@@ -163,8 +156,8 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
       const rows = await db.execute(sql`select id from usage_records where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
       const present = new Set(((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => r.id));
       const absent = chunk.filter((id) => !present.has(id)).map((id) => byId.get(id)!);
-      // A torn line (its write never completed, so its response never ended) is not JSON: it is skipped.
-      const missing = absent.filter(isJson);
+      // A torn line is not JSON: it is skipped.
+      const missing = absent.filter((line) => parsedLine(line) !== null);
       if (missing.length === 0) continue;
       try {
         await writeUsageBatch(db, missing);
