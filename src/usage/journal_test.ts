@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inArray } from "drizzle-orm";
-import { openPostgres } from "../db/mod.ts";
+import { inArray, sql } from "drizzle-orm";
+import { openPostgres, rowsOf } from "../db/mod.ts";
 import { apiKeys, usageRecords, users } from "../db/schema/mod.ts";
 import { createLogger } from "../log.ts";
 import { quotaPeriod } from "../plans/mod.ts";
@@ -14,7 +14,7 @@ import { type FakeUpstream, startFakeUpstream } from "../testing/fake_upstream.t
 import { TEST_JWT_SECRET } from "../testing/harness.ts";
 import { freePort } from "../testing/haproxy.ts";
 import { call, type HubProcess, spawnHub } from "../testing/process.ts";
-import { openUsageJournal } from "./journal.ts";
+import { openUsageJournal, storedIdsQuery } from "./journal.ts";
 import type { UsageRecord } from "./record.ts";
 import { writeUsageBatch } from "./store.ts";
 
@@ -141,3 +141,24 @@ for (const syncMs of [0, 50]) {
     }
   });
 }
+
+test("storedIdsQuery() finds the stored ids through the primary key, not by scanning usage_records, even before the table has statistics", async () => {
+  const { db } = await testDatabase("postgres");
+  const [user] = await db.insert(users).values({ email: `journal${crypto.randomUUID()}@example.com`, passwordHash: "x" }).returning({ id: users.id });
+  const [key] = await db.insert(apiKeys).values({ userId: user!.id, keyHash: crypto.randomUUID().replaceAll("-", ""), keyPrefix: "ai-hub-test", name: "journal" }).returning({ id: apiKeys.id });
+  // 50,000 rows this month, never analysed: a month's new partition on a busy hub, or any partition where autovacuum is off.
+  const stored = (await db.execute(sql`insert into usage_records (id, user_id, api_key_id, endpoint, status, outcome, created_at)
+    select gen_random_uuid()::text, ${user!.id}, ${key!.id}, '/v1/chat/completions', 200, 'ok', now() from generate_series(1, 50000) returning id`)) as unknown;
+  const storedIds = rowsOf<{ id: string }>(stored).map((r) => r.id);
+  const ids = [...storedIds.slice(0, 500), ...Array.from({ length: 500 }, () => crypto.randomUUID())];
+
+  const found = rowsOf<{ id: string }>(await db.execute(storedIdsQuery(ids))).map((r) => r.id);
+  expect(found.sort()).toEqual(storedIds.slice(0, 500).sort());
+  const query = storedIdsQuery(ids);
+  // The plan's scans (its other lines quote the 1,000 ids).
+  const scans = rowsOf<{ "QUERY PLAN": string }>(await db.execute(sql`explain ${query}`)).map((r) => r["QUERY PLAN"].trim()).filter((line) => line.includes("Scan"));
+  // The partition holding the rows is probed through its primary key; a sequential scan would read all 50,000 rows per 1,000 ids.
+  const month = new Date().toISOString().slice(0, 7).replace("-", "_");
+  expect(scans.some((line) => line.includes(`Index Scan on usage_records_${month}_pkey`))).toBe(true);
+  expect(scans.filter((line) => line.includes(`Seq Scan on usage_records_${month}`))).toEqual([]);
+}, 30_000);
