@@ -2,7 +2,7 @@
 // proxy and the upstream itself, on PostgreSQL + Redis and on the embedded default (PGlite, no Redis), and prints
 // requests/s, p50/p99, the hub's CPU per call and the machine's busy CPU, with ratios to the bare proxy of this run.
 // Run: npm run bench   (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; wrk if installed)
-// BENCH_SECTIONS=pg,embedded,workers,slow picks sections; BENCH_SECONDS, BENCH_CONNECTIONS as before.
+// BENCH_SECTIONS=pg,floor,embedded,workers,slow picks sections ("floor": bench/floor_proxy.ts, the least a metered call costs); BENCH_SECONDS, BENCH_CONNECTIONS as before.
 // BENCH_ROUNDS=N measures the targets of each line N times, interleaved (take an even N: the order reverses
 // every other round), and prints each figure's median
 // (one point of 5 s varies by ±10 % on a busy two-core machine; the ratios then compare like with like).
@@ -18,7 +18,7 @@ import { runWrk, WRK } from "./wrk.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,embedded,workers,slow").split(","));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,floor,embedded,workers,slow").split(","));
 const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
@@ -84,7 +84,7 @@ async function main() {
     };
 
     let pgHub: Target | null = null;
-    if (SECTIONS.has("pg") || SECTIONS.has("workers") || SECTIONS.has("slow")) pgHub = await pgHubOf("hub (PG + Redis)", undefined, pgEnv);
+    if (SECTIONS.has("pg") || SECTIONS.has("floor") || SECTIONS.has("workers") || SECTIONS.has("slow")) pgHub = await pgHubOf("hub (PG + Redis)", undefined, pgEnv);
     const sections: Array<{ title: string; hubs: () => Promise<Target[]> }> = [];
     if (SECTIONS.has("pg")) {
       sections.push({
@@ -121,6 +121,21 @@ async function main() {
           }
         }
       }
+      console.log();
+    }
+
+    if (SECTIONS.has("floor") && pgHub) {
+      // bench/floor_proxy.ts: the bare proxy plus only what a metered, durable call cannot skip (non-stream).
+      const c = Math.max(...CONNECTIONS);
+      const floorProc = await spawnServer(["bench/floor_proxy.ts", upstream.url, dbUrl.toString(), REDIS_URL, `${pgEnv.REDIS_PREFIX}-floor`]);
+      const floor: Target = { name: "floor proxy", url: `${floorProc.url}/v1/chat/completions`, pid: floorProc.proc.pid, headers: {} };
+      console.log(`— The floor of a metered call on PostgreSQL + Redis (${c} connections): parse, one Redis script and one XADD per turn, records flushed to PostgreSQL\n${HEADER}`);
+      const [p, f, h] = await measureAll([bare, floor, pgHub], bodyOf(false), c) as [Point, Point, Point];
+      row("non-stream", c, bare.name, p);
+      row("non-stream", c, floor.name, f);
+      row("non-stream", c, pgHub.name, h);
+      console.log(`           → floor/proxy req/s ${fmt(f.rps / p.rps, 2)}, p99 ${fmt(f.p99 / p.p99, 2)}×, floor ${fmt(f.cpuUs)} µs CPU/call; hub/floor req/s ${fmt(h.rps / f.rps, 2)}, hub CPU per call − floor's: ${fmt(h.cpuUs - f.cpuUs)} µs`);
+      await stopServer(floorProc.proc);
       console.log();
     }
 
