@@ -5,10 +5,10 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { openRuntime } from "../src/runtime.ts";
+import { scratchDatabase } from "./harness.ts";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -16,15 +16,11 @@ function stats(samples: number[]) {
 }
 
 const { default: postgres } = await import("postgres");
-const admin = postgres(ADMIN_PG, { max: 1, onnotice: () => {} });
-const dbName = `aihub_console_bench_${Date.now().toString(36)}`;
-await admin.unsafe(`create database ${dbName}`);
-const url = new URL(ADMIN_PG);
-url.pathname = `/${dbName}`;
-const config = loadConfig({ DATABASE_URL: url.toString(), JWT_SECRET: "bench-secret-bench-secret-bench-secret-42", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "1024", PASSWORD_TIME_COST: "1", DATA_DIR: "/tmp" });
+const scratch = await scratchDatabase("aihub_console_bench");
+const config = loadConfig({ DATABASE_URL: scratch.url, JWT_SECRET: "bench-secret-bench-secret-bench-secret-42", LOG_LEVEL: "warn", PASSWORD_MEMORY_COST: "1024", PASSWORD_TIME_COST: "1", DATA_DIR: "/tmp" });
 const runtime = await openRuntime(config, createLogger("warn"));
 const app = createApp(runtime.deps);
-const sqlClient = postgres(url.toString(), { max: 1, onnotice: () => {} });
+const sqlClient = postgres(scratch.url, { max: 1, onnotice: () => {} });
 try {
   const register = await app.handle(new Request("http://localhost/api/v1/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "million@example.com", password: "million-records" }) }));
   const { access_token: token, user } = await register.json() as { access_token: string; user: { id: number } };
@@ -110,6 +106,5 @@ try {
 } finally {
   await runtime.close();
   await sqlClient.end();
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

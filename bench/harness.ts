@@ -60,6 +60,24 @@ function admin(args: string[], env: Record<string, string>, cwd?: string): void 
   if (cmd.exitCode !== 0) throw new Error(`admin: ${cmd.stderr.toString()}`);
 }
 
+/** A new database on the benchmarks' PostgreSQL (BENCH_POSTGRES_URL's server), named `prefix` + a timestamp; `drop` removes it. */
+export async function scratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: postgres } = await import("postgres");
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 export const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 /** One measured point: warm-up, then load with the target's CPU and the machine's busy share sampled around it. */

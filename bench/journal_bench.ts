@@ -11,9 +11,8 @@ import { createLogger } from "../src/log.ts";
 import { quotaPeriod } from "../src/plans/mod.ts";
 import { openUsageJournal } from "../src/usage/journal.ts";
 import { writeUsageBatch } from "../src/usage/store.ts";
-import { fmt } from "./harness.ts";
+import { fmt, scratchDatabase } from "./harness.ts";
 
-const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SEGMENT = Number(process.env.BENCH_SEGMENT ?? 10_000);
 const SIZES = (process.env.BENCH_TABLE_ROWS ?? "20000,1000000").split(",").map(Number);
 const ANALYZE = process.env.BENCH_ANALYZE === "1";
@@ -23,13 +22,9 @@ type Open = typeof openUsageJournal;
 
 async function main() {
   const { default: postgres } = await import("postgres");
-  const admin = postgres(ADMIN_PG, { max: 1, onnotice: () => {} });
-  const dbName = `aihub_bench_journal_${Date.now().toString(36)}`;
-  await admin.unsafe(`create database ${dbName}`);
-  const url = new URL(ADMIN_PG);
-  url.pathname = `/${dbName}`;
-  const database = await openPostgres(url.toString(), { max: 2 });
-  const raw = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const scratch = await scratchDatabase("aihub_bench_journal");
+  const database = await openPostgres(scratch.url, { max: 2 });
+  const raw = postgres(scratch.url, { max: 1, onnotice: () => {} });
   const journals: Array<{ name: string; open: Open }> = [{ name: "this checkout", open: openUsageJournal }];
   if (BASELINE) journals.push({ name: "baseline", open: ((await import(join(BASELINE, "src/usage/journal.ts"))) as { openUsageJournal: Open }).openUsageJournal });
   try {
@@ -82,8 +77,7 @@ async function main() {
   } finally {
     await database.close();
     await raw.end();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 
