@@ -20,6 +20,8 @@ await Promise.all([redis.connect(), reader.connect()]);
 const stream = `${prefix}:records`;
 await reader.send("XGROUP", ["CREATE", stream, "floor", "0", "MKSTREAM"]).catch(() => {});
 
+// The count a limit compares (never reached here: the floor measures the cost, not the refusals).
+const LIMIT = Number.MAX_SAFE_INTEGER;
 const ADMIT = "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) redis.call('EXPIRE', KEYS[1], 60) return n";
 const admitSha = String(await redis.send("SCRIPT", ["LOAD", ADMIT]));
 const admit = createBatcher(async (calls: string[]) => {
@@ -35,14 +37,15 @@ let stopped = false;
 const flusher = (async () => {
   while (!stopped) {
     try {
-    const reply = (await reader.send("XREADGROUP", ["GROUP", "floor", "c", "COUNT", "2000", "BLOCK", "200", "STREAMS", stream, ">"])) as Record<string, Array<[string, string[]]>> | Array<[string, Array<[string, string[]]>]> | null;
-    const entries = !reply ? [] : Array.isArray(reply) ? reply.flatMap(([, e]) => e) : Object.values(reply).flat();
-    if (entries.length === 0) continue;
-    const json = `[${entries.map(([, fields]) => fields[1]!.slice(1, -1)).join(",")}]`;
-    await sql.unsafe(`insert into floor_records (id, record) select r->>'id', r from json_array_elements($1::text::json) r on conflict do nothing`, [json]);
-    const ids = entries.map(([id]) => id);
-    await Promise.all([reader.send("XACK", [stream, "floor", ...ids]), reader.send("XDEL", [stream, ...ids])]);
-    if (entries.length < 2000) await Bun.sleep(200);
+      // Bun's client speaks RESP3: the reply maps the stream's name to its [id, [field, value]] entries.
+      const reply = (await reader.send("XREADGROUP", ["GROUP", "floor", "c", "COUNT", "2000", "BLOCK", "200", "STREAMS", stream, ">"])) as Record<string, Array<[string, string[]]>> | null;
+      const entries = reply?.[stream] ?? [];
+      if (entries.length === 0) continue;
+      const json = `[${entries.map(([, fields]) => fields[1]!.slice(1, -1)).join(",")}]`;
+      await sql.unsafe(`insert into floor_records (id, record) select r->>'id', r from json_array_elements($1::text::json) r on conflict do nothing`, [json]);
+      const ids = entries.map(([id]) => id);
+      await Promise.all([reader.send("XACK", [stream, "floor", ...ids]), reader.send("XDEL", [stream, ...ids])]);
+      if (entries.length < 2000) await Bun.sleep(200);
     } catch (error) {
       console.error("floor flusher:", error);
       await Bun.sleep(500);
@@ -58,7 +61,7 @@ const server = Bun.serve({
     const startedAt = performance.now();
     const body = (await request.json()) as { model: string };
     const id = Bun.randomUUIDv7();
-    if ((await admit(id)) > Number.MAX_SAFE_INTEGER) return new Response("limited", { status: 429 });
+    if ((await admit(id)) > LIMIT) return new Response("limited", { status: 429 });
     const response = await fetch(`${upstream}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: request.signal });
     const text = await response.text();
     const usage = (JSON.parse(text) as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;

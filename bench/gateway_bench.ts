@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, medianPoint, type Point, row, spawnServer, stopServer, type Target } from "./harness.ts";
+import { benchUser, bodyOf, children, createKey, fmt, freePort, HEADER, measure as measurePoint, medianPoint, type Point, row, scratchDatabase, spawnServer, stopServer, type Target } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { treeRssMb } from "./proc.ts";
 import { runWrk, WRK } from "./wrk.ts";
@@ -19,7 +19,6 @@ import { runWrk, WRK } from "./wrk.ts";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "pg,floor,embedded,workers,slow").split(","));
-const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Extra bun flags for the hub, e.g. BENCH_HUB_FLAGS="--cpu-prof-md --cpu-prof-dir=/tmp/prof" to profile it.
 const HUB_FLAGS = (process.env.BENCH_HUB_FLAGS ?? "").split(" ").filter(Boolean);
@@ -42,22 +41,15 @@ async function measureAll(targets: Target[], body: string, connections: number):
 }
 
 async function main() {
-  const { default: postgres } = await import("postgres");
-  const pgAdmin = postgres(ADMIN_PG, { max: 1, onnotice: () => {} });
-  const dbName = `aihub_bench_${Date.now().toString(36)}`;
-  await pgAdmin.unsafe(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_PG);
-  dbUrl.pathname = `/${dbName}`;
-  const baselineDbUrl = new URL(ADMIN_PG);
-  baselineDbUrl.pathname = `/${dbName}_baseline`;
-  if (BASELINE) await pgAdmin.unsafe(`create database ${dbName}_baseline`);
+  const database = await scratchDatabase("aihub_bench");
+  const baselineDatabase = BASELINE ? await scratchDatabase("aihub_bench_baseline") : null;
   const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-embedded-"));
   const baselineDataDir = mkdtempSync(join(tmpdir(), "aihub-bench-baseline-"));
   try {
     const upstream = await spawnServer(["src/testing/fake_upstream.ts", "0"]);
     const proxy = await spawnServer(["bench/bare_proxy.ts", upstream.url]);
     const common = { JWT_SECRET: "bench-secret-bench-secret-bench-secret-42", UPSTREAM_BASE_URL: upstream.url, UPSTREAM_MODELS: "fake-model", LOG_LEVEL: "info", HOST: "127.0.0.1", PASSWORD_MEMORY_COST: "1024", PASSWORD_TIME_COST: "1" };
-    const pgEnv = { ...common, DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `aihub-bench-${Date.now().toString(36)}` };
+    const pgEnv = { ...common, DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: `aihub-bench-${Date.now().toString(36)}` };
     const direct: Target = { name: "upstream direct", url: `${upstream.url}/chat/completions`, pid: upstream.proc.pid, headers: {} };
     const bare: Target = { name: "bare Bun proxy", url: `${proxy.url}/v1/chat/completions`, pid: proxy.proc.pid, headers: {} };
     const results = new Map<string, Point>();
@@ -89,7 +81,7 @@ async function main() {
     if (SECTIONS.has("pg")) {
       sections.push({
         title: "PostgreSQL + Redis",
-        hubs: async () => [pgHub!, ...(BASELINE ? [await pgHubOf("baseline (PG + Redis)", BASELINE, { ...pgEnv, DATABASE_URL: baselineDbUrl.toString(), REDIS_PREFIX: `${pgEnv.REDIS_PREFIX}-baseline` })] : [])],
+        hubs: async () => [pgHub!, ...(BASELINE ? [await pgHubOf("baseline (PG + Redis)", BASELINE, { ...pgEnv, DATABASE_URL: baselineDatabase!.url, REDIS_PREFIX: `${pgEnv.REDIS_PREFIX}-baseline` })] : [])],
       });
     }
     if (SECTIONS.has("embedded")) {
@@ -127,7 +119,7 @@ async function main() {
     if (SECTIONS.has("floor") && pgHub) {
       // bench/floor_proxy.ts: the bare proxy plus only what a metered, durable call cannot skip (non-stream).
       const c = Math.max(...CONNECTIONS);
-      const floorProc = await spawnServer(["bench/floor_proxy.ts", upstream.url, dbUrl.toString(), REDIS_URL, `${pgEnv.REDIS_PREFIX}-floor`]);
+      const floorProc = await spawnServer(["bench/floor_proxy.ts", upstream.url, database.url, REDIS_URL, `${pgEnv.REDIS_PREFIX}-floor`]);
       const floor: Target = { name: "floor proxy", url: `${floorProc.url}/v1/chat/completions`, pid: floorProc.proc.pid, headers: {} };
       console.log(`— The floor of a metered call on PostgreSQL + Redis (${c} connections): parse, one Redis script and one XADD per turn, records flushed to PostgreSQL\n${HEADER}`);
       const [p, f, h] = await measureAll([bare, floor, pgHub], bodyOf(false), c) as [Point, Point, Point];
@@ -172,9 +164,8 @@ async function main() {
     await Promise.all(children.map((c) => c.exited));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(baselineDataDir, { recursive: true, force: true });
-    await pgAdmin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await pgAdmin.unsafe(`drop database if exists ${dbName}_baseline with (force)`);
-    await pgAdmin.end();
+    await database.drop();
+    await baselineDatabase?.drop();
   }
 }
 

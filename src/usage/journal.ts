@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, writeSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db/mod.ts";
+import { type Db, rowsOf } from "../db/mod.ts";
 import { createBatcher, nextTurn } from "../lib/mod.ts";
 import type { Logger } from "../log.ts";
 import { writeUsageBatch } from "./store.ts";
@@ -163,8 +163,7 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
     let stored = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      const rows = await db.execute(storedIdsQuery(chunk));
-      const present = new Set(((rows as unknown as { rows?: Array<{ id: string }> }).rows ?? (rows as unknown as Array<{ id: string }>)).map((r) => r.id));
+      const present = new Set(rowsOf<{ id: string }>(await db.execute(storedIdsQuery(chunk))).map((r) => r.id));
       const absent = chunk.filter((id) => !present.has(id)).map((id) => byId.get(id)!);
       // A torn line is not JSON: it is skipped.
       const missing = absent.filter((line) => parsedLine(line) !== null);
