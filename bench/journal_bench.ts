@@ -1,6 +1,8 @@
 // The usage journal's reconcile (a closed segment's records checked against usage_records, the missing ones
 // stored) on a small and on a large usage_records table: its time should follow the segment, not the table.
 // Each segment holds BENCH_SEGMENT records, half already stored; the table is filled with generated rows.
+// Beside its time: the longest stall of the event loop while it ran (what calls served meanwhile waited) and the
+// process's peak RSS growth. BENCH_SEGMENT=200000 makes a segment of ~64 MB, the most a segment grows to.
 // BENCH_BASELINE=<another checkout> reconciles the same segments with that checkout's journal too, in the same run.
 // Run: BENCH_ONLY=journal npm run bench   (needs PostgreSQL at 127.0.0.1:5432)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,24 +11,44 @@ import { join, resolve } from "node:path";
 import { migrate, openPostgres } from "../src/db/mod.ts";
 import { createLogger } from "../src/log.ts";
 import { quotaPeriod } from "../src/plans/mod.ts";
-import { openUsageJournal } from "../src/usage/journal.ts";
+import type { openUsageJournal } from "../src/usage/journal.ts";
 import { writeUsageBatch } from "../src/usage/store.ts";
 import { fmt, scratchDatabase } from "./harness.ts";
 
 const SEGMENT = Number(process.env.BENCH_SEGMENT ?? 10_000);
 const SIZES = (process.env.BENCH_TABLE_ROWS ?? "20000,1000000").split(",").map(Number);
 const ANALYZE = process.env.BENCH_ANALYZE === "1";
+// The share of each segment already in usage_records (the flusher's work): 1 is a healthy hub's segment.
+const STORED = Math.min(1, Math.max(0, Number(process.env.BENCH_STORED ?? 0.5)));
 const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
 
 type Open = typeof openUsageJournal;
+
+/** Watches the event loop with a 1 ms timer: its longest late tick and the process's peak RSS growth meanwhile. */
+function stallWatch(): { stop(): { stallMs: number; rssGrowthMb: number } } {
+  const rss0 = process.memoryUsage.rss();
+  let last = performance.now(), stallMs = 0, peak = rss0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last - 1);
+    last = now;
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { stallMs, rssGrowthMb: (peak - rss0) / 1024 / 1024 };
+    },
+  };
+}
 
 async function main() {
   const { default: postgres } = await import("postgres");
   const scratch = await scratchDatabase("aihub_bench_journal");
   const database = await openPostgres(scratch.url, { max: 2 });
   const raw = postgres(scratch.url, { max: 1, onnotice: () => {} });
-  const journals: Array<{ name: string; open: Open }> = [{ name: "this checkout", open: openUsageJournal }];
-  if (BASELINE) journals.push({ name: "baseline", open: ((await import(join(BASELINE, "src/usage/journal.ts"))) as { openUsageJournal: Open }).openUsageJournal });
+  const journals: Array<{ name: string; module: string }> = [{ name: "this checkout", module: resolve("src/usage/journal.ts") }];
+  if (BASELINE) journals.push({ name: "baseline", module: join(BASELINE, "src/usage/journal.ts") });
   try {
     await migrate(database);
     const db = database.db;
@@ -39,8 +61,8 @@ async function main() {
     });
     const rows = async () => Number(((await raw.unsafe(`select count(*)::int as n from usage_records`)) as Array<{ n: number }>)[0]!.n);
 
-    console.log(`Usage journal reconcile: a segment of ${SEGMENT.toLocaleString()} records (half already stored) against usage_records of growing size, ${ANALYZE ? "its partitions analysed" : "not analysed (a new month's partition)"}\n`);
-    console.log(["table rows".padEnd(12), "journal".padEnd(16), "reconcile ms".padStart(13), "µs/record".padStart(10)].join(" "));
+    console.log(`Usage journal reconcile: a segment of ${SEGMENT.toLocaleString()} records (${fmt(STORED * 100)} % already stored) against usage_records of growing size, ${ANALYZE ? "its partitions analysed" : "not analysed (a new month's partition)"}\n`);
+    console.log(["table rows".padEnd(12), "journal".padEnd(16), "segment MB".padStart(10), "reconcile ms".padStart(13), "µs/record".padStart(10), "max stall ms".padStart(13), "RSS +MB".padStart(8)].join(" "));
     const times = new Map<string, number[]>();
     for (const size of SIZES) {
       // Generated rows up to `size` (the stored half of each segment counts too). BENCH_ANALYZE=1 analyses each
@@ -57,18 +79,20 @@ async function main() {
       }
       for (const journal of journals) {
         const lines = Array.from({ length: SEGMENT }, record);
-        for (let i = 0; i < lines.length / 2; i += 1000) await writeUsageBatch(db, lines.slice(i, Math.min(i + 1000, lines.length / 2)));
+        const stored = Math.round(lines.length * STORED);
+        for (let i = 0; i < stored; i += 1000) await writeUsageBatch(db, lines.slice(i, Math.min(i + 1000, stored)));
         const dir = mkdtempSync(join(tmpdir(), "aihub-bench-journal-"));
         // pid 4194305 is above Linux's pid_max: its hub is surely dead, so the journal reconciles the segment at once.
-        writeFileSync(join(dir, "usage-4194305-bench-0.jsonl"), `${lines.join("\n")}\n`);
-        const started = performance.now();
-        const opened = await journal.open(dir, db, { log: createLogger("silent"), reconcileAfterMs: 3_600_000 });
-        await opened.reconcileNow();
-        const ms = performance.now() - started;
-        await opened.close();
+        const text = `${lines.join("\n")}\n`;
+        writeFileSync(join(dir, "usage-4194305-bench-0.jsonl"), text);
+        const segmentMb = Buffer.byteLength(text) / 1024 / 1024;
+        // In a process of its own, as a hub starting after a crash replays the segment its predecessor left.
+        const child = Bun.spawnSync([process.execPath, import.meta.path, "reconcile", journal.module, dir, scratch.url], { stderr: "inherit" });
         rmSync(dir, { recursive: true, force: true });
+        if (child.exitCode !== 0) throw new Error(`the reconcile of ${journal.name} failed`);
+        const { ms, stallMs, rssGrowthMb } = JSON.parse(child.stdout.toString()) as { ms: number; stallMs: number; rssGrowthMb: number };
         times.set(journal.name, [...(times.get(journal.name) ?? []), ms]);
-        console.log([(await rows()).toLocaleString().padEnd(12), journal.name.padEnd(16), fmt(ms).padStart(13), fmt((ms * 1000) / SEGMENT, 1).padStart(10)].join(" "));
+        console.log([(await rows()).toLocaleString().padEnd(12), journal.name.padEnd(16), fmt(segmentMb, 1).padStart(10), fmt(ms).padStart(13), fmt((ms * 1000) / SEGMENT, 1).padStart(10), fmt(stallMs, 1).padStart(13), fmt(rssGrowthMb).padStart(8)].join(" "));
       }
     }
     console.log("");
@@ -81,4 +105,20 @@ async function main() {
   }
 }
 
-await main();
+/** The child: reconciles the segments in `dir` with the journal of `module`, and prints its time, longest stall and RSS growth. */
+async function reconcileInChild(module: string, dir: string, url: string) {
+  const database = await openPostgres(url, { max: 2 });
+  const open = ((await import(module)) as { openUsageJournal: Open }).openUsageJournal;
+  const watch = stallWatch();
+  const started = performance.now();
+  const journal = await open(dir, database.db, { log: createLogger("silent"), reconcileAfterMs: 3_600_000 });
+  await journal.reconcileNow();
+  const ms = performance.now() - started;
+  const { stallMs, rssGrowthMb } = watch.stop();
+  await journal.close();
+  await database.close();
+  console.log(JSON.stringify({ ms, stallMs, rssGrowthMb }));
+}
+
+if (process.argv[2] === "reconcile") await reconcileInChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+else await main();

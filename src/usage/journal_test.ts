@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { openPostgres, rowsOf } from "../db/mod.ts";
 import { apiKeys, usageRecords, users } from "../db/schema/mod.ts";
 import { createLogger } from "../log.ts";
@@ -15,6 +15,7 @@ import { TEST_JWT_SECRET } from "../testing/harness.ts";
 import { freePort } from "../testing/haproxy.ts";
 import { call, type HubProcess, spawnHub } from "../testing/process.ts";
 import { openUsageJournal, storedIdsQuery } from "./journal.ts";
+import { SEGMENT_CHUNK_BYTES } from "./segment_lines.ts";
 import type { UsageRecord } from "./record.ts";
 import { writeUsageBatch } from "./store.ts";
 
@@ -123,6 +124,35 @@ test("openUsageJournal() replays a dead hub's segment: stores what the database 
     rmSync(journalDir, { recursive: true, force: true });
   }
 });
+
+test("openUsageJournal() reconciles a segment larger than one read: a void mark read a chunk after its record still voids it", async () => {
+  const { db } = await testDatabase("postgres");
+  const journalDir = mkdtempSync(join(tmpdir(), "aihub-journal-"));
+  const [user] = await db.insert(users).values({ email: `journal${crypto.randomUUID()}@example.com`, passwordHash: "x" }).returning({ id: users.id });
+  const [key] = await db.insert(apiKeys).values({ userId: user!.id, keyHash: crypto.randomUUID().replaceAll("-", ""), keyPrefix: "ai-hub-test", name: "journal" }).returning({ id: apiKeys.id });
+  // ~1.5 MB of records: more than one chunk of SEGMENT_CHUNK_BYTES.
+  const records = Array.from({ length: 3_000 }, (_, i): UsageRecord => ({
+    id: crypto.randomUUID(), userId: user!.id, apiKeyId: key!.id, endpoint: "/v1/chat/completions", model: "m", upstream: "u", status: 502, outcome: "upstream_error",
+    countsQuota: false, promptTokens: 1, completionTokens: 1, tokensEstimated: false, cost: 0, latencyMs: 1, ttfbMs: 1, stream: false, error: `上游失败 ${i} ${"x".repeat(300)}`, createdAt: new Date().toISOString(), quotaPeriod: quotaPeriod().key,
+  }));
+  const lines = records.map((r) => JSON.stringify(r));
+  expect(lines.join("\n").length).toBeGreaterThan(SEGMENT_CHUNK_BYTES);
+  await writeUsageBatch(db, lines.slice(0, 1_000));
+  const voided = [records[10]!.id, records[1_500]!.id, records[2_999]!.id];
+  writeFileSync(join(journalDir, "usage-4194305-dead-0.jsonl"), `${[...lines, lines[2_000]!, ...voided.map((id) => JSON.stringify({ void: id }))].join("\n")}\n`);
+  const journal = await openUsageJournal(journalDir, db, { log: createLogger("silent"), reconcileAfterMs: 60_000 });
+  try {
+    await journal.reconcileNow();
+    // The first 1,000 were stored already (one of them voided too late to matter: a void only stops a missing record).
+    const stored = new Set((await db.select({ id: usageRecords.id }).from(usageRecords).where(eq(usageRecords.userId, user!.id))).map((r) => r.id));
+    expect(stored.size).toBe(3_000 - 2);
+    expect(voided.filter((id) => stored.has(id))).toEqual([records[10]!.id]);
+    expect(readdirSync(journalDir)).toEqual([]);
+  } finally {
+    await journal.close();
+    rmSync(journalDir, { recursive: true, force: true });
+  }
+}, 30_000);
 
 for (const syncMs of [0, 50]) {
   test(`openUsageJournal({ syncMs: ${syncMs} }): an append resolves once its line is in the segment (a killed hub loses none of them)`, async () => {
