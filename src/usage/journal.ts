@@ -176,8 +176,8 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
   /**
    * Stores the records of `path` that usage_records lacks (voided ones excepted), then deletes the file. The
    * segment is streamed twice: its ids first (a void mark may follow its record), then, only if the database
-   * lacks some, those records' lines. Read at once, a 70 MB segment stalled the event loop for 156–178 ms and
-   * grew the process by 200–213 MB (bench/journal_bench.ts); streamed, 20–55 ms (a collection) and 76–108 MB.
+   * lacks some, those records' lines. Read at once, a 70 MB segment stalled the event loop for 156–229 ms and
+   * grew the process by 195–213 MB (bench/journal_bench.ts); streamed, 20–55 ms (a collection) and 76–108 MB.
    */
   const reconcile = async (path: string): Promise<number> => {
     const ids = new Set<string>();
