@@ -89,9 +89,18 @@ export function demoModel(price: { input: number; output: number }): ModelConfig
   return { id: "demo", name: "Demo (offline)", upstream: "demo", upstreamModel: "demo", inputPrice: price.input, outputPrice: price.output, free: price.input === 0 && price.output === 0 };
 }
 
+// The one deployment of each model of the older form, made once per model (its calls route through it).
+const singleDeployment = new WeakMap<ModelConfig, readonly Deployment[]>();
+
 /** The deployments of `model`: its list, or the single upstream of the older form. */
 export function deploymentsOf(model: ModelConfig): readonly Deployment[] {
-  return model.deployments ?? [{ upstream: model.upstream, upstreamModel: model.upstreamModel, priority: 1, weight: 1 }];
+  if (model.deployments) return model.deployments;
+  let single = singleDeployment.get(model);
+  if (!single || single[0]!.upstream !== model.upstream || single[0]!.upstreamModel !== model.upstreamModel) {
+    single = [{ upstream: model.upstream, upstreamModel: model.upstreamModel, priority: 1, weight: 1 }];
+    singleDeployment.set(model, single);
+  }
+  return single;
 }
 
 interface FileUpstream {

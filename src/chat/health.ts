@@ -81,9 +81,12 @@ export function createHealthTracker(store: HealthStore, options: { failures: num
   const cache = new Map<string, DeploymentHealth & { readAt: number }>();
   const onError = options.onError ?? (() => {});
   const remember = (id: string, h: DeploymentHealth) => void cache.set(id, { ...h, readAt: now() });
-  const current = async (id: string): Promise<DeploymentHealth> => {
+  /** The local copy of `id`'s health while it may be trusted, else null. */
+  const fresh = (id: string): DeploymentHealth | null => {
     const cached = cache.get(id);
-    if (cached && now() - cached.readAt < options.refreshMs) return cached;
+    return cached && now() - cached.readAt < options.refreshMs ? cached : null;
+  };
+  const read = async (id: string): Promise<DeploymentHealth> => {
     const [h] = await store.read([id]);
     remember(id, h!);
     return h!;
@@ -91,7 +94,7 @@ export function createHealthTracker(store: HealthStore, options: { failures: num
   return {
     async admit(id) {
       try {
-        const h = await current(id);
+        const h = fresh(id) ?? (await read(id));
         const t = now();
         if (h.coolUntil === 0) return "healthy";
         if (h.coolUntil > t) return "cooling";

@@ -33,9 +33,16 @@ export interface Router {
   status(models: readonly ModelConfig[]): Promise<DeploymentStatus[]>;
 }
 
+// Each deployment's id, made once (a call's route asks for it twice); kept with the fields it was made of.
+const ids = new WeakMap<object, { upstream: string; upstreamModel: string; id: string }>();
+
 /** The health id of a deployment: deployments serving the same upstream model share their health. */
 export function deploymentId(d: Pick<Deployment, "upstream" | "upstreamModel">): string {
-  return `${d.upstream}|${d.upstreamModel}`;
+  const known = ids.get(d);
+  if (known && known.upstream === d.upstream && known.upstreamModel === d.upstreamModel) return known.id;
+  const id = `${d.upstream}|${d.upstreamModel}`;
+  ids.set(d, { upstream: d.upstream, upstreamModel: d.upstreamModel, id });
+  return id;
 }
 
 /** Told of every upstream try: the upstream, "ok" or the failure's kind, and the seconds until its response headers. */
@@ -65,7 +72,8 @@ export function createWeightedPicker(): WeightedPicker {
  * Deployments in the order to try them: lower priority first; within a priority, `pick` chooses the first by
  * weight and the rest follow by weight, heaviest first.
  */
-export function orderDeployments(deployments: readonly Deployment[], pick: (priority: number, weights: readonly number[]) => number): Deployment[] {
+export function orderDeployments(deployments: readonly Deployment[], pick: (priority: number, weights: readonly number[]) => number): readonly Deployment[] {
+  if (deployments.length < 2) return deployments;
   const byPriority = new Map<number, Deployment[]>();
   for (const d of deployments) byPriority.set(d.priority, [...(byPriority.get(d.priority) ?? []), d]);
   const ordered: Deployment[] = [];

@@ -1,8 +1,8 @@
 // Deployment order (priority, then weight) and key pools, without HTTP.
 import { describe, expect, test } from "bun:test";
-import type { Deployment } from "../config.ts";
+import { type Deployment, deploymentsOf, type ModelConfig } from "../config.ts";
 import { createKeyPool } from "./key_pool.ts";
-import { createWeightedPicker, orderDeployments } from "./routing.ts";
+import { createWeightedPicker, deploymentId, orderDeployments } from "./routing.ts";
 
 const d = (upstream: string, priority: number, weight = 1): Deployment => ({ upstream, upstreamModel: upstream, priority, weight });
 
@@ -17,6 +17,24 @@ describe("orderDeployments()", () => {
     const picks = Array.from({ length: 8 }, () => pick("g", [3, 1]));
     expect(picks.filter((p) => p === 0)).toHaveLength(6);
     expect(picks.slice(0, 4).filter((p) => p === 1)).toHaveLength(1);
+  });
+});
+
+describe("deploymentsOf() and deploymentId()", () => {
+  test("a model of the single-upstream form routes through one deployment, remade when its upstream changes", () => {
+    const model: ModelConfig = { id: "m", name: "m", upstream: "a", upstreamModel: "a-1", inputPrice: 0, outputPrice: 0, free: true };
+    const first = deploymentsOf(model);
+    expect(deploymentsOf(model)).toBe(first);
+    expect(orderDeployments(first, () => 0)).toEqual([{ upstream: "a", upstreamModel: "a-1", priority: 1, weight: 1 }]);
+    model.upstream = "b";
+    expect(deploymentsOf(model)).toEqual([{ upstream: "b", upstreamModel: "a-1", priority: 1, weight: 1 }]);
+  });
+
+  test("a deployment's id follows its fields", () => {
+    const deployment = d("a", 1);
+    expect(deploymentId(deployment)).toBe("a|a");
+    deployment.upstreamModel = "a-2";
+    expect(deploymentId(deployment)).toBe("a|a-2");
   });
 });
 
