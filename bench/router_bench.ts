@@ -29,7 +29,8 @@ function allocatedBytes(log: string, from: string): number {
 async function child(root: string, upstreamUrl: string) {
   const chat = await import(`${root}/src/chat/mod.ts`);
   const { loadUpstreams } = await import(`${root}/src/config_upstreams.ts`);
-  const { upstreams, models, routing } = loadUpstreams({ UPSTREAM_BASE_URL: upstreamUrl, UPSTREAM_MODELS: "fake-model" });
+  // With a key, as every real upstream has (the fake upstream ignores it).
+  const { upstreams, models, routing } = loadUpstreams({ UPSTREAM_BASE_URL: upstreamUrl, UPSTREAM_MODELS: "fake-model", UPSTREAM_API_KEY: "bench-key" });
   // As on PostgreSQL + Redis: health read through a local copy trusted for 250 ms (a memory store here).
   const health = chat.createHealthTracker(chat.createMemoryHealthStore(), { ...routing.cooldown, refreshMs: 250 });
   const router = chat.createRouter(() => upstreams, routing, { health, keys: chat.createKeyPool(), onAttempt: () => {} });

@@ -53,6 +53,17 @@ describe("createKeyPool()", () => {
     expect([pool.next(upstream), pool.next(upstream)]).toEqual(["k3", "k1"]);
   });
 
+  test("a rested key rejoins the rotation, which then goes round every key again", () => {
+    let t = 0;
+    const pool = createKeyPool({ now: () => t });
+    expect(pool.next(upstream)).toBe("k1");
+    pool.rest(upstream, "k2", 100);
+    expect([pool.next(upstream), pool.next(upstream)]).toEqual(["k3", "k1"]);
+    t = 101;
+    expect([pool.next(upstream), pool.next(upstream), pool.next(upstream), pool.next(upstream)]).toEqual(["k2", "k3", "k1", "k2"]);
+    expect(pool.next({ ...upstream, apiKeys: undefined })).toBe("k1");
+  });
+
   test("an upstream without keys gets the empty key; one with every key out gets null", () => {
     const pool = createKeyPool();
     expect(pool.next({ ...upstream, apiKey: "", apiKeys: undefined })).toBe("");
