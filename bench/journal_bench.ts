@@ -1,8 +1,9 @@
 // The usage journal's reconcile (a closed segment's records checked against usage_records, the missing ones
 // stored) on a small and on a large usage_records table: its time should follow the segment, not the table.
-// Each segment holds BENCH_SEGMENT records, half already stored; the table is filled with generated rows.
+// Each segment holds BENCH_SEGMENT records, a share BENCH_STORED (half by default) already stored; the table is
+// filled with generated rows.
 // Beside its time: the longest stall of the event loop while it ran (what calls served meanwhile waited) and the
-// process's peak RSS growth. BENCH_SEGMENT=200000 makes a segment of ~64 MB, the most a segment grows to.
+// process's peak RSS growth. BENCH_SEGMENT=200000 makes a segment of ~70 MB, about the most a segment grows to (64 MB, then it rotates).
 // BENCH_BASELINE=<another checkout> reconciles the same segments with that checkout's journal too, in the same run.
 // Run: BENCH_ONLY=journal npm run bench   (needs PostgreSQL at 127.0.0.1:5432)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -65,7 +66,7 @@ async function main() {
     console.log(["table rows".padEnd(12), "journal".padEnd(16), "segment MB".padStart(10), "reconcile ms".padStart(13), "µs/record".padStart(10), "max stall ms".padStart(13), "RSS +MB".padStart(8)].join(" "));
     const times = new Map<string, number[]>();
     for (const size of SIZES) {
-      // Generated rows up to `size` (the stored half of each segment counts too). BENCH_ANALYZE=1 analyses each
+      // Generated rows up to `size` (the stored share of each segment counts too). BENCH_ANALYZE=1 analyses each
       // partition first, as autovacuum would in time; without it the table is as a month's new partition is until
       // autovacuum first gets to it (or always, where autovacuum is off: this machine's PostgreSQL has it off).
       const missingRows = size - (await rows());

@@ -1,7 +1,7 @@
 // Reads a journal segment's lines a chunk at a time, as bytes: a segment of any size (up to 64 MB) is reconciled
 // in a bounded amount of memory, and no single step holds the event loop for long. Lines stay bytes because
 // decoding a chunk to text leaves megabytes of string garbage that the collector is slow to reclaim (a 70 MB
-// segment decoded chunk by chunk still peaked at +130 MB of RSS), and an id sliced from a line's text keeps the
+// segment decoded chunk by chunk still peaked at +127–147 MB of RSS), and an id sliced from a line's text keeps the
 // whole line alive.
 import { open } from "node:fs/promises";
 
