@@ -43,7 +43,15 @@ for (const [mode, redis] of [["Redis limits", true], ["in-process limits (no Red
       ...(redis ? { REDIS_URL, REDIS_PREFIX: `aihub-pgfault-${process.pid}-${Date.now().toString(36)}` } : {}),
     });
     hubs.push(hub);
-    const send = (path: string, init: Parameters<typeof call>[2] = {}) => call(hub.base, path, init);
+    // A hub that dies (it must not) fails the probes with its exit code and last output, not only ECONNREFUSED.
+    const send = async (path: string, init: Parameters<typeof call>[2] = {}) => {
+      try {
+        return await call(hub.base, path, init);
+      } catch (error) {
+        if (hub.proc.exitCode === null) throw error;
+        throw new Error(`the hub exited with code ${hub.proc.exitCode}: ${(await hub.output()).slice(-3000)}`);
+      }
+    };
 
     const email = `pgfault-${Date.now().toString(36)}@example.com`;
     const registered = await send("/api/v1/auth/register", { json: { email, password: "fault-test-password" } });
