@@ -15,14 +15,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/patch_dependencies.mjs ./scripts/
 # Another npm registry (a mirror) and a CA bundle to trust for it (a path inside the build, e.g. mounted with
 # podman build --volume), for this build only; empty means npm's defaults. Neither ends up in the image.
 ARG NPM_REGISTRY=
 ARG NPM_CAFILE=
 ARG BUN_VERSION=1.4.5
-# No dependency of the hub needs an install script (the one that has one only reports analytics).
+# No dependency of the hub needs an install script (the one that has one only reports analytics). Our own
+# postinstall, a fix to postgres.js (scripts/patch_dependencies.mjs), is run here by name: --ignore-scripts skips it.
 RUN if [ -n "$NPM_CAFILE" ]; then export NODE_EXTRA_CA_CERTS="$NPM_CAFILE"; fi \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} ${NPM_CAFILE:+--cafile=$NPM_CAFILE} \
+ && node scripts/patch_dependencies.mjs \
  && npm install --prefix /opt/bun --no-audit --no-fund ${NPM_REGISTRY:+--registry=$NPM_REGISTRY} ${NPM_CAFILE:+--cafile=$NPM_CAFILE} "bun@${BUN_VERSION}" \
  && /opt/bun/node_modules/bun/bin/bun.exe --version
 # Editor-only packages that runtime dependencies pull in (@elysiajs/html → the TypeScript plugin and TypeScript),
