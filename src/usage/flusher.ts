@@ -47,6 +47,18 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
   const claimIdleMs = options.claimIdleMs ?? 15_000;
   let stopped = false;
   let lastClaim = 0;
+  // The loop's pauses end early when the flusher stops: a long USAGE_FLUSH_PAUSE_MS must not hold up a shutdown.
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    if (stopped) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      wake = null;
+      resolve();
+    }
+    wake = done;
+  });
 
   const ensureGroup = async () => {
     await Promise.all(STREAMS.map(async (stream) => {
@@ -114,7 +126,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
       return await store((reply ?? []).map((r) => ({ stream: r.name, messages: r.messages })));
     }
     const n = await readAll(async (stream) => replyMessages(await reader.xReadGroup(GROUP, options.consumer, { key: stream, id: ">" }, { COUNT: perStream })));
-    if (n === 0 && blockMs > 1) await Bun.sleep(blockMs);
+    if (n === 0 && blockMs > 1) await pause(blockMs);
     return n;
   };
 
@@ -137,13 +149,13 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
         }
         const n = await readOnce(200);
         // A part-full batch means the stream is drained: pause briefly so the next batch is bigger.
-        if (n > 0 && n < (clustered ? perStream : batch)) await Bun.sleep(options.pauseMs ?? 200);
+        if (n > 0 && n < (clustered ? perStream : batch)) await pause(options.pauseMs ?? 200);
       } catch (error) {
         if (stopped) break;
         retryPending = true;
         options.log.warn("usage flush failed; will retry", { error });
         if (String((error as Error).message).includes("NOGROUP")) await ensureGroup().catch(() => {});
-        await Bun.sleep(500);
+        await pause(500);
       }
     }
   })();
@@ -183,6 +195,7 @@ export async function startUsageFlusher(redis: Redis, db: Db, options: { consume
     },
     async stop() {
       stopped = true;
+      wake?.();
       await loop;
       // One last pass so a graceful shutdown leaves nothing of its own pending.
       try {

@@ -59,3 +59,23 @@ test("pending() counts the records in batch entries, not the entries", async () 
   await redis.xAdd(stream, "*", { n: "2", b: "[]" });
   expect((await flusher.pending()).records).toBe(8);
 });
+
+test("stop() ends the flusher's pause between batches at once: a long USAGE_FLUSH_PAUSE_MS does not hold up shutdown", async () => {
+  const { db } = await testDatabase("postgres");
+  const [user] = await db.insert(users).values({ email: `flusher${crypto.randomUUID()}@example.com`, passwordHash: "x" }).returning({ id: users.id });
+  const [key] = await db.insert(apiKeys).values({ userId: user!.id, keyHash: crypto.randomUUID().replaceAll("-", ""), keyPrefix: "ai-hub-test", name: "flusher" }).returning({ id: apiKeys.id });
+  const pausePrefix = `${prefix}-pause`;
+  const flusher = await startUsageFlusher(redis, db, { consumer: "test", log: createLogger("silent"), prefix: pausePrefix, pauseMs: 600_000 });
+  const record: UsageRecord = {
+    id: crypto.randomUUID(), userId: user!.id, apiKeyId: key!.id, endpoint: "/v1/chat/completions", model: "m", upstream: "u", upstreamModel: "m", attempts: 1, status: 200, outcome: "ok",
+    countsQuota: true, promptTokens: 3, completionTokens: 2, tokensEstimated: false, cost: 0, latencyMs: 1, ttfbMs: 1, stream: false, error: null, createdAt: new Date().toISOString(), quotaPeriod: quotaPeriod().key,
+  };
+  // Added while the loop waits in its blocking read: the loop stores it, finds the batch part-full and pauses.
+  await redis.xAdd(redisKeys(pausePrefix).usageStreamOf(user!.id), "*", { n: "1", b: JSON.stringify([record]) });
+  for (let i = 0; i < 100 && (await db.select({ id: usageRecords.id }).from(usageRecords).where(inArray(usageRecords.id, [record.id]))).length === 0; i++) await Bun.sleep(50);
+  const started = performance.now();
+  await flusher.stop();
+  expect(performance.now() - started).toBeLessThan(2_000);
+  const keys = await redis.keys(`${pausePrefix}*`);
+  if (keys.length > 0) await redis.del(keys);
+}, 20_000);
