@@ -78,6 +78,16 @@ describe("the official openai SDK", () => {
     expect(models).toEqual(["demo"]);
   });
 
+  test("models.retrieve answers the listed model, and NotFoundError for an unknown one", async () => {
+    const client = new OpenAI({ apiKey: key, baseURL, maxRetries: 0 });
+    const model = await client.models.retrieve("demo");
+    expect(model).toMatchObject({ id: "demo", object: "model", owned_by: "AI Hub" });
+    expect(model.created).toBeGreaterThan(0);
+    const error = await client.models.retrieve("gpt-404").catch((e) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error.code).toBe("model_not_found");
+  });
+
   test("401 surfaces as AuthenticationError with the hub's message", async () => {
     const client = new OpenAI({ apiKey: "ai-hub-" + "0".repeat(43), baseURL, maxRetries: 0 });
     const error = await client.chat.completions.create({ model: "demo", messages: [{ role: "user", content: "x" }] }).catch((e) => e);

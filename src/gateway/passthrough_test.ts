@@ -59,6 +59,11 @@ describe("more of the OpenAI surface through deployments", () => {
     expect(records.map((r) => r.stream).sort()).toEqual([false, true]);
   });
 
+  test("models.retrieve resolves an alias as chat calls do, answering the canonical id", async () => {
+    expect(await client.models.retrieve("x")).toMatchObject({ id: "gpt-x", object: "model", pricing: { input_per_million: 2, output_per_million: 4 } });
+    expect((await client.models.retrieve("gpt-x")).id).toBe("gpt-x");
+  });
+
   const toolRequest = {
     model: "tools",
     messages: [

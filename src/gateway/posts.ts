@@ -10,8 +10,8 @@ import { chatPlan } from "./run_chat.ts";
 import { embeddingsPlan } from "./run_embeddings.ts";
 import { responsesPlan } from "./run_responses.ts";
 
-/** The catalog's model `id`, or the 404 to answer. */
-function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
+/** The catalog's model `id` (or alias), or the 404 to answer. */
+export function modelOrThrow(deps: GatewayDeps, id: string): ModelConfig {
   const model = findModel(deps.config.models, id);
   if (!model) throw new HttpError("model_not_found", `The model '${id}' does not exist. GET /v1/models lists the available models.`, { param: "model", reason: { kind: "model_not_found", model: id } });
   return model;

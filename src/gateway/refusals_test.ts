@@ -71,6 +71,7 @@ describeGatewaySetups((f) => {
     const routes: Array<[string, string, unknown]> = [
       ["POST", "/v1/chat/completions", chat("x")],
       ["GET", "/v1/models", undefined],
+      ["GET", "/v1/models/fake-model", undefined],
       ["GET", "/v1/key", undefined],
       ["POST", "/api/v1/developer/chat", { message: "x" }],
       ["GET", "/api/v1/developer/models", undefined],

@@ -1,17 +1,23 @@
 // The developer API: OpenAI-compatible /v1/... and the seed's /api/v1/developer/chat and /models.
 import { Elysia } from "elysia";
+import type { ModelConfig } from "../config.ts";
 import { operation } from "../http/mod.ts";
 import { chatCompletionBody, chatCompletionSchema, embeddingsBody, providerOf, responsesBody, seedChatBody, seedChatResponseSchema } from "../chat/mod.ts";
 import { quotaRemaining } from "../plans/mod.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { keyGuard } from "./key_guard.ts";
-import { keyInfoSchema, openAiModelsSchema, seedModelsSchema } from "./model.ts";
-import { METERED_POSTS } from "./posts.ts";
+import { keyInfoSchema, modelParams, openAiModelSchema, openAiModelsSchema, seedModelsSchema } from "./model.ts";
+import { METERED_POSTS, modelOrThrow } from "./posts.ts";
 import { type CallPlan, runCall } from "./run.ts";
 
 /** A metered read (models, key): counts toward the rate limit, not the quota. */
 function readPlan(read: () => unknown): CallPlan {
   return { countsQuota: false, model: null, run: async () => ({ kind: "reply", outcome: { status: 200, outcome: "ok" }, response: Response.json(read()) }) };
+}
+
+/** A catalog model in OpenAI's shape, as GET /v1/models lists it and GET /v1/models/{model} answers it. */
+function openAiModel(m: ModelConfig, created: number) {
+  return { id: m.id, object: "model" as const, created, owned_by: providerOf(m), name: m.name, pricing: { input_per_million: m.inputPrice, output_per_million: m.outputPrice } };
 }
 
 const READ_ERRORS = { 401: "Missing or invalid API key / Invalid or expired API key", 429: "Rate limit exceeded. Maximum N requests per minute.", 503: "The hub's database or Redis is unavailable; retry shortly" } as const;
@@ -68,10 +74,19 @@ export function gatewayRoutes(deps: GatewayDeps) {
     })
     .get("/v1/models", ({ call }) => runCall(deps, call, () => readPlan(() => ({
       object: "list",
-      data: deps.config.models.map((m) => ({ id: m.id, object: "model", created, owned_by: providerOf(m), name: m.name, pricing: { input_per_million: m.inputPrice, output_per_million: m.outputPrice } })),
+      data: deps.config.models.map((m) => openAiModel(m, created)),
     }))), {
       response: { 200: openAiModelsSchema },
       detail: operation({ operationId: "listModels", summary: "The model catalog (OpenAI's shape)", tag: OPENAI, access: "apiKey", errors: READ_ERRORS }),
+    })
+    // An alias answers with its model's canonical id, as a chat call with that alias is served and recorded.
+    .get("/v1/models/:model", ({ call, params }) => runCall(deps, call, () => {
+      const model = modelOrThrow(deps, params.model);
+      return readPlan(() => openAiModel(model, created));
+    }), {
+      params: modelParams,
+      response: { 200: openAiModelSchema },
+      detail: operation({ operationId: "retrieveModel", summary: "One model of the catalog by id or alias (OpenAI's shape)", tag: OPENAI, access: "apiKey", errors: { ...READ_ERRORS, 404: "Unknown model" } }),
     })
     .get("/v1/key", ({ call }) => runCall(deps, call, () => readPlan(() => {
       const l = call.limits!;

@@ -43,6 +43,22 @@ describeGatewaySetups((f) => {
     expect(seed.models[0]).toEqual({ id: "fake-model", name: "fake-model", provider: "upstream", type: "chat", free: false });
   });
 
+  test("GET /v1/models/{model} answers the model as the list does, counting toward the rate limit only", async () => {
+    const listed = await (await f.hub.request("/v1/models", { token: f.key })).json() as { data: Array<{ id: string }> };
+    const before = await quotaUsed();
+    const r = await f.hub.request("/v1/models/other-model", { token: f.key });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-ratelimit-limit")).toBe("100000");
+    expect(await r.json()).toEqual(listed.data.find((m) => m.id === "other-model")!);
+    expect(await quotaUsed()).toBe(before);
+  });
+
+  test("GET /v1/models/{model} answers an unknown model with 404 model_not_found in OpenAI's shape", async () => {
+    const r = await f.hub.request(`/v1/models/${encodeURIComponent("vendor/nope")}`, { token: f.key });
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ error: { message: "The model 'vendor/nope' does not exist. GET /v1/models lists the available models.", type: "invalid_request_error", code: "model_not_found", param: "model" } });
+  });
+
   test("GET /v1/key describes the calling key", async () => {
     const r = await f.hub.request("/v1/key", { token: f.key });
     const { data } = await r.json() as { data: Record<string, unknown> };
