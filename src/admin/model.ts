@@ -1,10 +1,11 @@
 // Payloads of the admin API as `t` schemas.
 import { t } from "elysia";
 import { userSchema } from "../auth/mod.ts";
+import { jsonInteger } from "../http/mod.ts";
 import { singleLineText } from "../http/text.ts";
 
 const PLAN = t.Union([t.Literal("free"), t.Literal("pro"), t.Literal("enterprise")], { error: "must be free, pro or enterprise" });
-const COUNT = (max: number) => t.Integer({ minimum: 0, maximum: max, error: `must be an integer from 0 to ${max.toLocaleString("en")}` });
+const COUNT = (max: number) => jsonInteger({ minimum: 0, maximum: max, error: `must be an integer from 0 to ${max.toLocaleString("en")}` });
 const CURSOR = t.Optional(t.String({ maxLength: 20, pattern: "^[0-9]*$", error: "must be the next_cursor of the previous page" }));
 
 export const userListQuery = t.Object({
@@ -19,7 +20,7 @@ export const userPatch = t.Object({
   plan: t.Optional(PLAN),
   is_active: t.Optional(t.Boolean({ error: "must be true or false" })),
   monthly_quota: t.Optional(COUNT(2_000_000_000)),
-  rate_limit_ceiling: t.Optional(t.Union([t.Integer({ minimum: 1, maximum: 100_000_000 }), t.Null()], { error: "must be an integer from 1 to 100,000,000, or null for the plan default" })),
+  rate_limit_ceiling: t.Optional(t.Union([jsonInteger({ minimum: 1, maximum: 100_000_000 }), t.Null()], { error: "must be an integer from 1 to 100,000,000, or null for the plan default" })),
   role: t.Optional(t.Union([t.Literal("user"), t.Literal("admin")], { error: "must be user or admin" })),
 }, { additionalProperties: false, minProperties: 1 });
 export type UserPatch = typeof userPatch.static;
@@ -56,8 +57,8 @@ export const planParams = t.Object({ name: t.String({ maxLength: 20, description
 export const planPatch = t.Object({
   monthly_quota: t.Optional(COUNT(2_000_000_000)),
   price: t.Optional(t.Number({ minimum: 0, maximum: 1_000_000, error: "must be a number from 0 to 1,000,000 (USD per month)" })),
-  max_keys: t.Optional(t.Integer({ minimum: 1, maximum: 1000, error: "must be an integer from 1 to 1,000" })),
-  default_rate_limit: t.Optional(t.Integer({ minimum: 1, maximum: 100_000_000, error: "must be an integer from 1 to 100,000,000" })),
+  max_keys: t.Optional(jsonInteger({ minimum: 1, maximum: 1000, error: "must be an integer from 1 to 1,000" })),
+  default_rate_limit: t.Optional(jsonInteger({ minimum: 1, maximum: 100_000_000, error: "must be an integer from 1 to 100,000,000" })),
 }, { additionalProperties: false, minProperties: 1 });
 export type PlanPatch = typeof planPatch.static;
 

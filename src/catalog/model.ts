@@ -1,5 +1,6 @@
 // Payloads of the admin catalog API: upstreams and models in UPSTREAMS_FILE's shape (snake_case), as `t` schemas.
 import { t } from "elysia";
+import { jsonInteger } from "../http/mod.ts";
 import { singleLineText } from "../http/text.ts";
 
 const NAME = { minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", error: "must be 1–100 letters, digits, '.', '_' or '-'" };
@@ -12,7 +13,7 @@ export const upstreamFields = {
   base_url: BASE_URL,
   api_key: t.Optional(SECRET),
   api_keys: t.Optional(t.Array(SECRET, { maxItems: 50, error: "must be a list of at most 50 keys" })),
-  timeout_ms: t.Optional(t.Integer({ minimum: 100, maximum: 3_600_000, error: "must be an integer from 100 to 3,600,000" })),
+  timeout_ms: t.Optional(jsonInteger({ minimum: 100, maximum: 3_600_000, error: "must be an integer from 100 to 3,600,000" })),
 };
 
 export const createUpstreamBody = t.Object({ name: t.String(NAME), ...upstreamFields }, { additionalProperties: false });
@@ -32,8 +33,8 @@ export type UpstreamView = typeof upstreamSchema.static;
 const deployment = t.Object({
   upstream: t.String(NAME),
   upstream_model: t.Optional(t.String(MODEL_ID)),
-  priority: t.Optional(t.Integer({ minimum: 0, maximum: 1000, error: "must be an integer from 0 to 1,000" })),
-  weight: t.Optional(t.Integer({ minimum: 1, maximum: 1000, error: "must be an integer from 1 to 1,000" })),
+  priority: t.Optional(jsonInteger({ minimum: 0, maximum: 1000, error: "must be an integer from 0 to 1,000" })),
+  weight: t.Optional(jsonInteger({ minimum: 1, maximum: 1000, error: "must be an integer from 1 to 1,000" })),
 }, { additionalProperties: false });
 
 export const modelFields = {

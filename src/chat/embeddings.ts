@@ -1,6 +1,6 @@
 // POST /v1/embeddings: its request (unknown fields passed through), its usage, and the demo model's local vectors.
 import { t } from "elysia";
-import { HttpError, parsePayload } from "../http/mod.ts";
+import { HttpError, jsonInteger, parsePayload } from "../http/mod.ts";
 import { estimateTokens } from "./catalog.ts";
 
 export interface EmbeddingsRequest {
@@ -11,14 +11,14 @@ export interface EmbeddingsRequest {
   body: Record<string, unknown>;
 }
 
-const tokens = t.Array(t.Integer(), { minItems: 1 });
+const tokens = t.Array(jsonInteger(), { minItems: 1 });
 const text = t.String({ minLength: 1 });
 
 export const embeddingsBody = t.Object({
   model: t.Optional(t.String({ minLength: 1, maxLength: 200, error: "must be a model id string" })),
   input: t.Union([text, tokens, t.Array(t.Union([text, tokens]), { minItems: 1, maxItems: 2048 })], { error: "must be a non-empty string, an array of up to 2,048 non-empty strings, or token arrays" }),
   encoding_format: t.Optional(t.UnionEnum(["float", "base64"], { default: undefined, error: "must be float or base64" })),
-  dimensions: t.Optional(t.Integer({ minimum: 1, maximum: 4096, error: "must be an integer from 1 to 4,096" })),
+  dimensions: t.Optional(jsonInteger({ minimum: 1, maximum: 4096, error: "must be an integer from 1 to 4,096" })),
 }, { $id: "EmbeddingsRequest", additionalProperties: true, description: "OpenAI's embeddings request; unknown fields are passed to the upstream." });
 
 /** Validates an OpenAI embeddings request against its schema; throws 400/422 naming the bad field. */

@@ -1,6 +1,6 @@
 // Request payloads of the chat routes as `t` schemas: OpenAI's shape (unknown fields passed through) and the seed's simple one.
 import { t } from "elysia";
-import { HttpError, parsePayload } from "../http/mod.ts";
+import { HttpError, jsonInteger, parsePayload } from "../http/mod.ts";
 
 const ROLES = ["system", "user", "assistant", "tool", "function", "developer"] as const;
 
@@ -22,7 +22,7 @@ export const chatCompletionBody = t.Object({
   ], { error: "must be an object" })),
   // The sampling fields the console's playground sets, checked as OpenAI does; the rest pass through unchecked.
   temperature: t.Optional(t.Union([t.Number({ minimum: 0, maximum: 2 }), t.Null()], { error: "must be a number from 0 to 2" })),
-  max_tokens: t.Optional(t.Union([t.Integer({ minimum: 1, maximum: 1_000_000 }), t.Null()], { error: "must be an integer from 1 to 1,000,000" })),
+  max_tokens: t.Optional(t.Union([jsonInteger({ minimum: 1, maximum: 1_000_000 }), t.Null()], { error: "must be an integer from 1 to 1,000,000" })),
   stop: t.Optional(t.Union([t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 200 }), { maxItems: 4 }), t.Null()], { error: "must be a string or an array of up to 4 strings" })),
 }, { $id: "ChatCompletionRequest", additionalProperties: true, description: "OpenAI's request shape; unknown fields are passed to the upstream." });
 export type ChatCompletionBody = typeof chatCompletionBody.static;

@@ -34,6 +34,8 @@ describe("parseCompletionRequest()", () => {
     ["a string stream", { messages: [{ role: "user" }], stream: "yes" }, 422, "stream", "Invalid field 'stream': must be a boolean"],
     ["an empty model", { model: "", messages: [{ role: "user" }] }, 422, "model", "Invalid field 'model': must be a model id string"],
     ["a string stream_options", { messages: [{ role: "user" }], stream_options: "x" }, 422, "stream_options", "Invalid field 'stream_options': must be an object"],
+    ["a numeric-string temperature", { messages: [{ role: "user" }], temperature: "1" }, 422, "temperature", "Invalid field 'temperature': must be a number from 0 to 2"],
+    ["a numeric-string max_tokens", { messages: [{ role: "user" }], max_tokens: "5" }, 422, "max_tokens", "Invalid field 'max_tokens': must be an integer from 1 to 1,000,000"],
   ];
   for (const [label, body, status, param, message] of cases) {
     test(`refuses ${label} with ${status} naming ${param ?? "no field"}`, () => {

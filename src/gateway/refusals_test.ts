@@ -35,6 +35,7 @@ describeGatewaySetups((f) => {
       ["a numeric content", JSON.stringify({ model: "fake-model", messages: [{ role: "user", content: 5 }] }), 422, "messages[0].content"],
       ["a string stream flag", JSON.stringify({ ...chat("x"), stream: "yes" }), 422, "stream"],
       ["a numeric model", JSON.stringify({ ...chat("x"), model: 42 }), 422, "model"],
+      ["a max_tokens that is a numeric string", JSON.stringify({ ...chat("x"), max_tokens: "5" }), 422, "max_tokens"],
       ["an unknown model", JSON.stringify({ ...chat("x"), model: "gpt-99" }), 404, "model"],
     ];
     for (const [label, body, status, param] of cases) {

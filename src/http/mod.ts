@@ -3,6 +3,7 @@ export { checkJsonShape, MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_ELEMENTS, read
 export { detailErrorSchema, errorBody, errorResponse, HttpError, isApiPath, openAiErrorSchema, usesOpenAiShape } from "./errors.ts";
 export type { ErrorCode, ErrorReason } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
+export { jsonInteger } from "./numbers.ts";
 export { apiError, httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS } from "./plugins.ts";
 export { plainHost, requestPath } from "./request_path.ts";
 export { CONTROL_CHARACTER_PROBLEM } from "./text.ts";

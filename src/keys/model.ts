@@ -1,17 +1,18 @@
 // Payloads of the API keys API as `t` schemas: requests (validated by the routes and the console form) and responses.
 import { t } from "elysia";
+import { jsonInteger } from "../http/mod.ts";
 import { multilineText, singleLineText } from "../http/text.ts";
 
 const keyName = singleLineText({ minLength: 1, maxLength: 100, visible: true, error: "must be 1–100 characters, not all blank" });
 const keyDescription = t.Union([multilineText({ maxLength: 500 }), t.Null()], { error: "must be at most 500 characters" });
 // The ceiling depends on the user's plan, so the store checks it (createApiKey, updateApiKey); the schema only the floor.
-const keyRateLimit = t.Union([t.Integer({ minimum: 1 }), t.Null()], { error: "must be a whole number of requests per minute, at least 1", description: "Requests per minute, at most the plan's per-key limit; null for the plan's default" });
+const keyRateLimit = t.Union([jsonInteger({ minimum: 1 }), t.Null()], { error: "must be a whole number of requests per minute, at least 1", description: "Requests per minute, at most the plan's per-key limit; null for the plan's default" });
 
 export const createKeyBody = t.Object({
   name: keyName,
   description: t.Optional(keyDescription),
   rate_limit: t.Optional(keyRateLimit),
-  expires_in_days: t.Optional(t.Union([t.Integer({ minimum: 1, maximum: 3650 }), t.Null()], { error: "must be a whole number of days from 1 to 3650" })),
+  expires_in_days: t.Optional(t.Union([jsonInteger({ minimum: 1, maximum: 3650 }), t.Null()], { error: "must be a whole number of days from 1 to 3650" })),
 }, { additionalProperties: false });
 export type CreateKeyBody = typeof createKeyBody.static;
 

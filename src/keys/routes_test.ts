@@ -139,6 +139,8 @@ for (const backend of BACKENDS) {
       ["a 10,000-character name", { name: "n".repeat(10_000) }, 422, "name"],
       ["a 501-character description", { name: "x", description: "d".repeat(501) }, 422, "description"],
       ["a string rate_limit", { name: "x", rate_limit: "fast" }, 422, "rate_limit"],
+      ["a rate_limit that is a numeric string", { name: "x", rate_limit: "5" }, 422, "rate_limit"],
+      ["an expiry that is a numeric string", { name: "x", expires_in_days: "7" }, 422, "expires_in_days"],
       ["a zero rate_limit", { name: "x", rate_limit: 0 }, 422, "rate_limit"],
       ["a fractional expiry", { name: "x", expires_in_days: 1.5 }, 422, "expires_in_days"],
       ["an extra field", { name: "x", owner_id: 1 }, 422, "owner_id"],
