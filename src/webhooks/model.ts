@@ -1,9 +1,14 @@
 // Payloads of the webhooks API.
 import { t } from "elysia";
 
+/** The events a webhook can subscribe to. */
+export const EVENT_TYPES = ["quota.threshold", "key.expiring", "key.revoked"] as const;
+const EVENT_LIST = EVENT_TYPES.join(", ");
+
 export const createWebhookBody = t.Object({
   url: t.String({ minLength: 8, maxLength: 2048, error: "must be an http:// or https:// URL of at most 2,048 characters" }),
-  events: t.Array(t.Union([t.Literal("quota.threshold"), t.Literal("key.expiring"), t.Literal("key.revoked")]), { minItems: 1, maxItems: 3, error: "must list one or more of quota.threshold, key.expiring, key.revoked" }),
+  // Each item carries its own message: without one, an unknown name read "should be one of: 'string', 'string', 'string'".
+  events: t.Array(t.Union(EVENT_TYPES.map((type) => t.Literal(type)), { error: `must be one of ${EVENT_LIST}` }), { minItems: 1, maxItems: EVENT_TYPES.length, error: `must list one or more of ${EVENT_LIST}` }),
 }, { additionalProperties: false });
 
 export const webhookSchema = t.Object({

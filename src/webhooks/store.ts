@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { webhookDeliveries, webhooks } from "../db/schema/mod.ts";
+import { EVENT_TYPES } from "./model.ts";
 
-export const EVENT_TYPES = ["quota.threshold", "key.expiring", "key.revoked"] as const;
 export type EventType = (typeof EVENT_TYPES)[number] | "webhook.test";
 export type Webhook = typeof webhooks.$inferSelect;
 export type Delivery = typeof webhookDeliveries.$inferSelect;

@@ -107,6 +107,21 @@ for (const backend of BACKENDS) {
       expect((await hub.request(`/api/v1/developer/webhooks/${hook.id}`, { method: "DELETE", token: owner.token })).status).toBe(204);
     });
 
+    test("an unknown or missing event is refused with 422 naming the field and the allowed events", async () => {
+      const { token } = await registerUser(hub);
+      const allowed = "quota.threshold, key.expiring, key.revoked";
+      for (const [events, detail] of [
+        [["key.revoked", "bogus"], `Invalid field 'events[1]': must be one of ${allowed}`],
+        [["usage.x"], `Invalid field 'events[0]': must be one of ${allowed}`],
+        [[], `Invalid field 'events': must list one or more of ${allowed}`],
+      ] as const) {
+        const refused = await hub.request("/api/v1/developer/webhooks", { method: "POST", token, json: { url: "http://127.0.0.1:9/hook", events } });
+        expect(refused.status).toBe(422);
+        expect(await refused.json()).toEqual({ detail });
+      }
+      expect((await (await hub.request("/api/v1/developer/webhooks", { token })).json() as { webhooks: unknown[] }).webhooks).toEqual([]);
+    });
+
     test("without WEBHOOK_ALLOW_PRIVATE, URLs resolving to loopback or private addresses are refused", async () => {
       const strict = await createTestHub({ backend });
       try {
