@@ -11,8 +11,8 @@ export { ConfigError };
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-export type { Deployment, ModelConfig, RoutingConfig, UpstreamConfig } from "./config_upstreams.ts";
-export { deploymentsOf } from "./config_upstreams.ts";
+export type { Deployment, ModelConfig, ModelNameClash, RoutingConfig, UpstreamConfig } from "./config_upstreams.ts";
+export { claimModelNames, deploymentsOf } from "./config_upstreams.ts";
 
 export interface Config {
   port: number;

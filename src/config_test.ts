@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, redisTarget } from "./config.ts";
+import { claimModelNames, ConfigError, loadConfig, redisTarget } from "./config.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "aihub-config-"));
 
@@ -161,6 +161,26 @@ describe("loadConfig()", () => {
     const config = loadConfig({ DATA_DIR: dir(), UPSTREAM_BASE_URL: "http://127.0.0.1:9999/v1/", UPSTREAM_API_KEY: "sk-x", UPSTREAM_MODELS: "a, b", UPSTREAM_INPUT_PRICE: "0.15", UPSTREAM_OUTPUT_PRICE: "0.6" });
     expect(config.upstreams).toEqual([{ name: "upstream", baseUrl: "http://127.0.0.1:9999/v1", apiKey: "sk-x", headers: {}, timeoutMs: 120000 }]);
     expect(config.models.map((m) => [m.id, m.inputPrice, m.outputPrice])).toEqual([["a", 0.15, 0.6], ["b", 0.15, 0.6]]);
+  });
+});
+
+describe("claimModelNames()", () => {
+  test("claims a model's id and aliases, and names the first already taken: by another model, or by the model itself", () => {
+    const taken = new Map<string, string>();
+    expect(claimModelNames({ id: "fm", aliases: ["fmini"] }, taken)).toBeNull();
+    expect(Object.fromEntries(taken)).toEqual({ fm: "fm", fmini: "fm" });
+    expect(claimModelNames({ id: "m12", aliases: ["ok", "fmini"] }, new Map(taken))).toEqual({ name: "fmini", field: "aliases", owner: "fm" });
+    expect(claimModelNames({ id: "fmini" }, new Map(taken))).toEqual({ name: "fmini", field: "id", owner: "fm" });
+    expect(claimModelNames({ id: "a", aliases: ["a6", "a6"] }, new Map())).toEqual({ name: "a6", field: "aliases", owner: "a" });
+    expect(claimModelNames({ id: "a", aliases: ["a"] }, new Map())).toEqual({ name: "a", field: "aliases", owner: "a" });
+  });
+
+  test("UPSTREAMS_FILE refuses an alias listed twice or equal to its model's id", () => {
+    const d = dir();
+    const write = (name: string, body: unknown) => (writeFileSync(join(d, name), JSON.stringify(body)), join(d, name));
+    const up = [{ name: "a", base_url: "http://127.0.0.1:1/v1" }];
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("1.json", { upstreams: up, models: [{ id: "m", upstream: "a", aliases: ["x", "x"] }] }) })).toThrow('"x" is used twice');
+    expect(() => loadConfig({ DATA_DIR: d, UPSTREAMS_FILE: write("2.json", { upstreams: up, models: [{ id: "m", upstream: "a", aliases: ["m"] }] }) })).toThrow("every name must pick one model");
   });
 });
 

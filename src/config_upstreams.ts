@@ -103,6 +103,27 @@ export function deploymentsOf(model: ModelConfig): readonly Deployment[] {
   return single;
 }
 
+/** Where a model's name is already taken: which name, as its id or an alias, and the id of the model that has it. */
+export interface ModelNameClash {
+  name: string;
+  field: "id" | "aliases";
+  owner: string;
+}
+
+/**
+ * Every name (id or alias) must pick one model. Records `model`'s names, id first, in `taken` (name → the id of the
+ * model it picks) and returns the first that was already there: another model's, or `model`'s own (an alias listed
+ * twice or equal to its id); null when all were free. UPSTREAMS_FILE and the admin API refuse by this one rule.
+ */
+export function claimModelNames(model: { id: string; aliases?: readonly string[] }, taken: Map<string, string>): ModelNameClash | null {
+  for (const [i, name] of [model.id, ...(model.aliases ?? [])].entries()) {
+    const owner = taken.get(name);
+    if (owner !== undefined) return { name, field: i === 0 ? "id" : "aliases", owner };
+    taken.set(name, model.id);
+  }
+  return null;
+}
+
 interface FileUpstream {
   name: string;
   base_url?: string;
@@ -219,10 +240,10 @@ export function loadUpstreams(env: Record<string, string | undefined>): { upstre
     upstreams.push({ name: env.UPSTREAM_NAME || "upstream", baseUrl: baseUrl.replace(/\/+$/, ""), apiKey: env.UPSTREAM_API_KEY || "", headers: {}, timeoutMs });
     models.push(...parseModelList(env.UPSTREAM_MODELS, env.UPSTREAM_NAME || "upstream", prices));
   }
-  const names = new Set<string>();
-  for (const name of models.flatMap((m) => [m.id, ...(m.aliases ?? [])])) {
-    if (names.has(name)) throw new ConfigError(`The model name "${name}" is used twice (as an id or alias): every name must pick one model`);
-    names.add(name);
+  const taken = new Map<string, string>();
+  for (const model of models) {
+    const clash = claimModelNames(model, taken);
+    if (clash) throw new ConfigError(`The model name "${clash.name}" is used twice (as an id or alias): every name must pick one model`);
   }
   return { upstreams, models, defaultModel, routing };
 }

@@ -16,6 +16,8 @@ export function catalogRefusal(refusal: CatalogRefusal): HttpError {
       return new HttpError("validation", refusal.message, { param: refusal.field });
     case "not_found":
       return new HttpError("not_found", refusal.message);
+    case "name_taken":
+      return new HttpError("conflict", refusal.message, { param: refusal.field });
     default:
       return new HttpError("conflict", refusal.message);
   }
@@ -78,7 +80,7 @@ export function catalogRoutes(deps: AdminDeps) {
     }, {
       body: createModelBody,
       response: { 201: modelSchema },
-      detail: operation({ operationId: "adminCreateModel", summary: "Add a model (served on every instance within a second)", tag: TAG, access: "account", success: { status: 201, description: "Created" }, errors: { ...WRITE_ERRORS, 409: "A model with this id exists" } }),
+      detail: operation({ operationId: "adminCreateModel", summary: "Add a model (served on every instance within a second)", tag: TAG, access: "account", success: { status: 201, description: "Created" }, errors: { ...WRITE_ERRORS, 409: "A model with this id exists, or the id or an alias is already a name of another model" } }),
     })
     .patch("/models/:id", async ({ params, body, actor }) => {
       const id = params.id.includes("%") ? decodeURIComponent(params.id) : params.id;
@@ -87,7 +89,7 @@ export function catalogRoutes(deps: AdminDeps) {
       params: idParams,
       body: patchModelBody,
       response: { 200: modelSchema },
-      detail: operation({ operationId: "adminUpdateModel", summary: "Change a model's name, aliases, prices or deployments", tag: TAG, access: "account", errors: { ...WRITE_ERRORS, 404: "Model not found", 409: "The model comes from the configuration and is read-only" } }),
+      detail: operation({ operationId: "adminUpdateModel", summary: "Change a model's name, aliases, prices or deployments", tag: TAG, access: "account", errors: { ...WRITE_ERRORS, 404: "Model not found", 409: "The model comes from the configuration and is read-only, or an alias is already a name of another model" } }),
     })
     .delete("/models/:id", async ({ params, actor, set }) => {
       const id = params.id.includes("%") ? decodeURIComponent(params.id) : params.id;

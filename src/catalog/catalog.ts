@@ -1,6 +1,6 @@
 // The live catalog: upstreams and models from the configuration (read-only) merged with those stored in the database.
-import { eq } from "drizzle-orm";
-import type { ModelConfig, UpstreamConfig } from "../config.ts";
+import { eq, sql } from "drizzle-orm";
+import { claimModelNames, type ModelConfig, type UpstreamConfig } from "../config.ts";
 import type { Db } from "../db/mod.ts";
 import { catalogModels, catalogUpstreams, type StoredDeployment } from "../db/schema/mod.ts";
 import type { CreateModelBody, CreateUpstreamBody, ModelView, PatchModelBody, PatchUpstreamBody, UpstreamView } from "./model.ts";
@@ -18,7 +18,11 @@ interface LiveDeployment {
 type LiveModel = ModelConfig & { aliases?: readonly string[]; deployments?: readonly LiveDeployment[] };
 type LiveUpstream = UpstreamConfig & { apiKeys?: readonly string[] };
 
-export type CatalogRefusal = { ok: false; code: "exists" | "not_found" | "read_only" | "in_use"; message: string } | { ok: false; code: "invalid"; field: string; message: string };
+export type CatalogRefusal =
+  | { ok: false; code: "exists" | "not_found" | "read_only" | "in_use"; message: string }
+  | { ok: false; code: "invalid"; field: string; message: string }
+  /** An id or alias that is already a name of another model. */
+  | { ok: false; code: "name_taken"; field: "id" | "aliases"; message: string };
 export type CatalogChange<T> = { ok: true; before: T | null; after: T | null } | CatalogRefusal;
 
 export interface Catalog {
@@ -63,6 +67,27 @@ function liveModel(row: typeof catalogModels.$inferSelect): LiveModel {
   };
 }
 
+const modelExists = (id: string): CatalogRefusal => ({ ok: false, code: "exists", message: `A model with id "${id}" already exists` });
+
+/** Why `model` cannot have its names beside the models `served` (less the one it replaces, on update), or null. */
+function nameRefusal(served: readonly LiveModel[], model: { id: string; aliases: readonly string[] }, verb: "create" | "update"): CatalogRefusal | null {
+  const taken = new Map<string, string>();
+  for (const other of served) {
+    if (verb === "update" && other.id === model.id) continue;
+    // A clash among these (stored before names were checked) is not this change's to refuse: only its own names are.
+    for (const name of [other.id, ...(other.aliases ?? [])]) if (!taken.has(name)) taken.set(name, other.id);
+  }
+  const clash = claimModelNames(model, taken);
+  if (!clash) return null;
+  if (clash.owner !== model.id) {
+    const what = clash.field === "id" ? "its 'id'" : `"${clash.name}" in 'aliases'`;
+    const whose = clash.name === clash.owner ? "the id" : "an alias";
+    return { ok: false, code: "name_taken", field: clash.field, message: `Cannot ${verb} model "${model.id}": ${what} is already ${whose} of model "${clash.owner}" (every name must pick one model)` };
+  }
+  if (clash.field === "id") return modelExists(model.id);
+  return { ok: false, code: "invalid", field: "aliases", message: `Invalid field 'aliases': "${clash.name}" ${clash.name === model.id ? "is the model's own id" : "is listed twice"}` };
+}
+
 /** The deployments a model body describes: its list, or the single upstream form. */
 function storedDeployments(input: { id?: string; upstream?: string; upstream_model?: string; deployments?: CreateModelBody["deployments"] }, id: string): StoredDeployment[] | null {
   if (input.deployments) return input.deployments.map((d) => ({ upstream: d.upstream, upstream_model: d.upstream_model ?? id, priority: d.priority ?? 1, weight: d.weight ?? 1 }));
@@ -80,6 +105,16 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
   const configUpstream = (name: string) => config.upstreams.some((u) => u.name === name);
   const configModel = (id: string) => config.models.some((m) => m.id === id);
 
+  const storedModels = (rows: Array<typeof catalogModels.$inferSelect>) => rows.filter((row) => !configModel(row.id) && row.deployments.length > 0).map(liveModel);
+  /**
+   * The models served, as stored now, with other writers of models locked out until `tx` ends: two instances (each
+   * catalog may be a second behind the other) cannot give one name to two models.
+   */
+  const servedModelsLocked = async (tx: Db): Promise<LiveModel[]> => {
+    await tx.execute(sql.raw("lock table catalog_models in share row exclusive mode"));
+    return [...config.models, ...storedModels(await tx.select().from(catalogModels))];
+  };
+
   async function reload() {
     const [u, m] = await Promise.all([db.select().from(catalogUpstreams), db.select().from(catalogModels)]);
     dbUpstreams = u.filter((row) => !configUpstream(row.name)).map((row) => {
@@ -93,7 +128,7 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
       });
       return { name: row.name, baseUrl: row.baseUrl, apiKey: keys[0] ?? "", apiKeys: keys, headers: row.headers, timeoutMs: row.timeoutMs ?? DEFAULT_TIMEOUT_MS };
     });
-    dbModels = m.filter((row) => !configModel(row.id) && row.deployments.length > 0).map(liveModel);
+    dbModels = storedModels(m);
     upstreams = Object.freeze([...config.upstreams, ...dbUpstreams]);
     models = Object.freeze([...config.models, ...dbModels]);
   }
@@ -150,14 +185,20 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
       return { ok: true, before: upstreamView(existing, "database"), after: null };
     },
     async createModel(input) {
-      if (models.some((m) => m.id === input.id)) return { ok: false, code: "exists", message: `A model with id "${input.id}" already exists` };
+      if (models.some((m) => m.id === input.id)) return modelExists(input.id);
       const deployments = storedDeployments(input, input.id);
       if (!deployments) return { ok: false, code: "invalid", field: "upstream", message: "Missing field 'upstream': give an upstream or a list of deployments" };
       const bad = checkDeployments(deployments, input.deployments ? "deployments" : "upstream");
       if (bad) return bad;
-      const inserted = await db.insert(catalogModels).values({ id: input.id, name: input.name ?? input.id, aliases: input.aliases ?? [], inputPrice: input.input_price ?? 0, outputPrice: input.output_price ?? 0, deployments })
-        .onConflictDoNothing().returning({ id: catalogModels.id });
-      if (!inserted[0]) return { ok: false, code: "exists", message: `A model with id "${input.id}" already exists` };
+      const aliases = input.aliases ?? [];
+      const refused = await db.transaction(async (tx) => {
+        const clash = nameRefusal(await servedModelsLocked(tx), { id: input.id, aliases }, "create");
+        if (clash) return clash;
+        const inserted = await tx.insert(catalogModels).values({ id: input.id, name: input.name ?? input.id, aliases, inputPrice: input.input_price ?? 0, outputPrice: input.output_price ?? 0, deployments })
+          .onConflictDoNothing().returning({ id: catalogModels.id });
+        return inserted[0] ? null : modelExists(input.id);
+      });
+      if (refused) return refused;
       await reload();
       return { ok: true, before: null, after: modelView(findModel(input.id)!, "database") };
     },
@@ -171,14 +212,22 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
         if (bad) return bad;
       }
       const before = modelView(existing, "database");
-      await db.update(catalogModels).set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.aliases !== undefined ? { aliases: input.aliases } : {}),
-        ...(input.input_price !== undefined ? { inputPrice: input.input_price } : {}),
-        ...(input.output_price !== undefined ? { outputPrice: input.output_price } : {}),
-        ...(deployments ? { deployments } : {}),
-        updatedAt: new Date(),
-      }).where(eq(catalogModels.id, id));
+      const refused = await db.transaction(async (tx) => {
+        if (input.aliases !== undefined) {
+          const clash = nameRefusal(await servedModelsLocked(tx), { id, aliases: input.aliases }, "update");
+          if (clash) return clash;
+        }
+        await tx.update(catalogModels).set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.aliases !== undefined ? { aliases: input.aliases } : {}),
+          ...(input.input_price !== undefined ? { inputPrice: input.input_price } : {}),
+          ...(input.output_price !== undefined ? { outputPrice: input.output_price } : {}),
+          ...(deployments ? { deployments } : {}),
+          updatedAt: new Date(),
+        }).where(eq(catalogModels.id, id));
+        return null;
+      });
+      if (refused) return refused;
       await reload();
       return { ok: true, before, after: modelView(findModel(id)!, "database") };
     },

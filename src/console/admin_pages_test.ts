@@ -187,6 +187,27 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test("the add-model form refuses an id that is already another model's name, above the form with the id kept", async () => {
+      admin.cookies.set("aihub_lang", "en");
+      await admin.open("/admin/catalog");
+      expect((await admin.post("/admin/upstreams", { name: "names-up", base_url: "https://names.example/v1" })).status).toBe(303);
+      const catalog = hub.runtime.deps.catalog;
+      expect((await catalog.createModel({ id: "names-model", aliases: ["names-alias"], upstream: "names-up" })).ok).toBe(true);
+      try {
+        for (const [id, message] of [["names-alias", "Cannot create model &quot;names-alias&quot;: its &#x27;id&#x27; is already an alias of model &quot;names-model&quot; (every name must pick one model)"], ["demo", "A model with id &quot;demo&quot; already exists"]]) {
+          const response = await admin.post("/admin/models", { id: id!, upstream: "names-up", input_price: "0", output_price: "0", intent: "save" });
+          expect([id, response.status]).toEqual([id, 409]);
+          const html = await response.text();
+          expect(html).toContain(`<p class="alert" role="alert">${message}`);
+          expect(html).toMatch(new RegExp(`id="m-id"[^>]*value="${id}"`));
+        }
+        expect(catalog.listModels().filter((m) => m.id === "names-alias")).toEqual([]);
+      } finally {
+        expect((await admin.post("/admin/models/delete", { id: "names-model" })).status).toBe(303);
+        expect((await admin.post("/admin/upstreams/delete", { name: "names-up" })).status).toBe(303);
+      }
+    });
+
     test("the overview lists the top keys by requests this month, with their owners", async () => {
       const db = hub.runtime.deps.database.db;
       const owner = await registerUser(hub, { email: email("top-key-owner") });
