@@ -1,6 +1,6 @@
 // Operators' view of accounts: search with keyset pagination, detail, and changes (plan, limits, status, role).
 import { and, count, desc, eq, ilike, lt, or, type SQL, sql } from "drizzle-orm";
-import { findUserById, listSubscriptions, setUserPlan, type User, userView } from "../auth/mod.ts";
+import { findUserById, isLastActiveAdmin, listSubscriptions, setUserPlan, type User, userView } from "../auth/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { apiKeys, users } from "../db/schema/mod.ts";
 import { keyView, listApiKeys } from "../keys/mod.ts";
@@ -87,18 +87,14 @@ function difference(a: Record<string, unknown>, b: Record<string, unknown>): [Re
   return [Object.fromEntries(keys.map((k) => [k, a[k]])), Object.fromEntries(keys.map((k) => [k, b[k]]))];
 }
 
-/**
- * Applies an operator's change in one transaction. The last active admin can be neither demoted nor disabled: the admin
- * rows are locked first, so two admins demoting each other at once cannot both succeed.
- */
+/** Applies an operator's change in one transaction. The last active admin can be neither demoted nor disabled. */
 export async function changeUser(db: Db, id: number, patch: UserPatch): Promise<UserChange> {
   return await db.transaction(async (tx) => {
-    const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), eq(users.isActive, true))).orderBy(users.id).for("update");
+    const lastAdmin = await isLastActiveAdmin(tx, id);
     const rows = await tx.select().from(users).where(eq(users.id, id)).for("update");
     const user = rows[0];
     if (!user) return { ok: false, code: "not_found", message: "User not found" };
-    const losesAdmin = isAdmin(user) && user.isActive && (patch.role === "user" || patch.is_active === false);
-    if (losesAdmin && admins.every((a) => a.id === id)) {
+    if (lastAdmin && (patch.role === "user" || patch.is_active === false)) {
       return { ok: false, code: "last_admin", message: "Cannot demote or disable the last admin: promote another admin first" };
     }
     if (patch.plan !== undefined) {

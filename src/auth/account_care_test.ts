@@ -1,5 +1,7 @@
 // Sessions, password change, account deletion and email-verification gating, on both backends.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { users } from "../db/schema/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { createKey, createTestHub, registerUser, type TestHub } from "../testing/harness.ts";
 
@@ -60,6 +62,32 @@ for (const backend of BACKENDS) {
       expect(row?.fullName).toBeNull();
       // The address is free again.
       expect((await hub.request("/api/v1/auth/register", { method: "POST", json: { email, password } })).status).toBe(201);
+    });
+
+    test("the last active admin cannot delete their account (409, nothing erased); of two admins deleting at once, one goes", async () => {
+      const db = hub.runtime.deps.database.db;
+      const solo = await registerUser(hub);
+      const key = await createKey(hub, solo.token);
+      // Only `solo` is an admin for this test (the database is shared by this process's suites).
+      const others = await db.update(users).set({ role: "user" }).where(eq(users.role, "admin")).returning({ id: users.id });
+      await db.update(users).set({ role: "admin" }).where(eq(users.id, solo.user.id));
+      try {
+        const remove = (password: string) => hub.request("/api/v1/auth/me", { method: "DELETE", token: solo.token, json: { password } });
+        expect((await remove("wrong password")).status).toBe(400);
+        const refused = await remove(solo.password);
+        expect(refused.status).toBe(409);
+        expect(((await refused.json()) as { detail: string }).detail).toContain("last admin");
+        expect((await hub.request("/api/v1/auth/me", { token: solo.token })).status).toBe(200);
+        expect((await hub.request("/v1/models", { headers: { authorization: `Bearer ${key.key}` } })).status).toBe(200);
+        const second = await registerUser(hub);
+        await db.update(users).set({ role: "admin" }).where(eq(users.id, second.user.id));
+        // Two admins deleting their accounts at once: one goes, the other is then the last admin and stays.
+        const both = await Promise.all([remove(solo.password), hub.request("/api/v1/auth/me", { method: "DELETE", token: second.token, json: { password: second.password } })]);
+        expect(both.map((r) => r.status).sort()).toEqual([204, 409]);
+        await db.update(users).set({ role: "user" }).where(eq(users.id, second.user.id));
+      } finally {
+        for (const { id } of others) await db.update(users).set({ role: "admin" }).where(eq(users.id, id));
+      }
     });
 
     test("with REQUIRE_EMAIL_VERIFICATION, key creation is 403 'Email not verified'", async () => {

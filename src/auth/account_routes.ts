@@ -100,6 +100,9 @@ export function accountCareRoutes(deps: AccountCareDeps) {
     })
     .delete("/me", async ({ account, body, set }) => {
       const deleted = await deleteAccount(db, account.user, body.password);
+      if (!deleted.ok && deleted.code === "last_admin") {
+        throw new HttpError("conflict", "Cannot delete the account of the last admin: promote another admin first", { reason: { kind: "last_admin" } });
+      }
       if (!deleted.ok) throw new HttpError("bad_request", "Cannot delete the account: the password is incorrect");
       for (const keyHash of deleted.revokedKeyHashes) deps.onKeyRevoked(keyHash);
       deps.onUserChanged(account.user.id);
@@ -107,6 +110,6 @@ export function accountCareRoutes(deps: AccountCareDeps) {
       return null;
     }, {
       body: deleteAccountBody,
-      detail: operation({ operationId: "deleteAccount", summary: "Delete your account: keys revoked, personal data erased", tag: "accounts", access: "account", success: { status: 204, description: "Deleted" }, errors: { ...ACCOUNT_ERRORS, ...BODY_ERRORS, 400: "The password is incorrect, or the body is not JSON" } }),
+      detail: operation({ operationId: "deleteAccount", summary: "Delete your account: keys revoked, personal data erased", tag: "accounts", access: "account", success: { status: 204, description: "Deleted" }, errors: { ...ACCOUNT_ERRORS, ...BODY_ERRORS, 400: "The password is incorrect, or the body is not JSON", 409: "Cannot delete the account of the last admin" } }),
     });
 }

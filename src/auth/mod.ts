@@ -18,5 +18,5 @@ export { requestPasswordReset, resendVerification, resetPassword, sendVerificati
 export type { AccountMail } from "./recovery.ts";
 export { changePassword, deleteAccount } from "./settings.ts";
 export { consumeAccountToken, issueAccountToken, issuePasswordReset, RESET_TTL_MS } from "./tokens.ts";
-export { findUserByEmail, findUserById, listSubscriptions, normalizeEmail, setUserActive, setUserPlan } from "./users.ts";
+export { findUserByEmail, findUserById, isLastActiveAdmin, listSubscriptions, normalizeEmail, setUserActive, setUserPlan } from "./users.ts";
 export type { User } from "./users.ts";

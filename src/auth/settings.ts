@@ -4,7 +4,7 @@ import type { Db } from "../db/mod.ts";
 import { apiKeys, users, webhooks } from "../db/schema/mod.ts";
 import { hashPassword, type PasswordCost, verifyPassword } from "./passwords.ts";
 import { endOtherSessions } from "./sessions.ts";
-import type { User } from "./users.ts";
+import { isLastActiveAdmin, type User } from "./users.ts";
 
 /** Changes the password when `current` is right, and ends the user's other sessions. */
 export async function changePassword(db: Db, account: { user: User; sessionId: string }, input: { current: string; next: string }, cost: PasswordCost): Promise<{ ok: true } | { ok: false; code: "wrong_password" }> {
@@ -15,13 +15,16 @@ export async function changePassword(db: Db, account: { user: User; sessionId: s
 }
 
 /**
- * Deletes the account when `password` is right: keys revoked (their hashes returned, for every instance's cache),
- * sessions ended, webhooks removed, email and name erased. The row stays, anonymous, so usage totals keep adding up.
+ * Deletes the account when `password` is right and it is not the last active admin (like demoting or disabling
+ * them, deleting would leave no one to run the hub): keys revoked (their hashes returned, for every instance's
+ * cache), sessions ended, webhooks removed, email and name erased. The row stays, anonymous, so usage totals keep
+ * adding up.
  */
-export async function deleteAccount(db: Db, user: User, password: string): Promise<{ ok: true; revokedKeyHashes: string[] } | { ok: false; code: "wrong_password" }> {
+export async function deleteAccount(db: Db, user: User, password: string): Promise<{ ok: true; revokedKeyHashes: string[] } | { ok: false; code: "wrong_password" | "last_admin" }> {
   if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, code: "wrong_password" };
   const now = new Date();
   const revoked = await db.transaction(async (tx) => {
+    if (await isLastActiveAdmin(tx, user.id)) return null;
     const keys = await tx.update(apiKeys).set({ isActive: false, revokedAt: now })
       .where(and(eq(apiKeys.userId, user.id), eq(apiKeys.isActive, true))).returning({ keyHash: apiKeys.keyHash });
     await tx.update(webhooks).set({ isActive: false, deletedAt: now }).where(eq(webhooks.userId, user.id));
@@ -36,6 +39,7 @@ export async function deleteAccount(db: Db, user: User, password: string): Promi
     }).where(eq(users.id, user.id));
     return keys;
   });
+  if (!revoked) return { ok: false, code: "last_admin" };
   await endOtherSessions(db, user.id, null);
   return { ok: true, revokedKeyHashes: revoked.map((k) => k.keyHash) };
 }

@@ -84,6 +84,16 @@ export async function setUserActive(db: Db, userId: number, isActive: boolean): 
   return rows[0] ?? null;
 }
 
+/**
+ * True when user `id` is the only active admin, so demoting, disabling or deleting them would leave none. Run it in
+ * the change's transaction: it locks the active admins' rows until the end, so two admins taking admin away from
+ * each other at once cannot both succeed.
+ */
+export async function isLastActiveAdmin(tx: Db, id: number): Promise<boolean> {
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), eq(users.isActive, true))).orderBy(users.id).for("update");
+  return admins.length === 1 && admins[0]!.id === id;
+}
+
 /** The active subscription and history of a user, newest first. */
 export async function listSubscriptions(db: Db, userId: number) {
   return await db.select().from(subscriptions).where(eq(subscriptions.userId, userId)).orderBy(subscriptions.id);

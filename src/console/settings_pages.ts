@@ -5,7 +5,7 @@ import { changePassword, deleteAccount, endOtherSessions, endUserSession, SESSIO
 import type { Db } from "../db/mod.ts";
 import { SettingsPage, type SettingsProps } from "../../views/pages/settings.tsx";
 import { DeleteSection, PasswordSection, SessionsSection } from "../../views/partials/settings.tsx";
-import type { Notice, PageContext } from "../../views/types.ts";
+import type { FormErrors, Notice, PageContext } from "../../views/types.ts";
 import { type AccountConsoleDeps, passwordLengthOk } from "./recovery_pages.ts";
 import { redirectTo } from "./render.ts";
 import { consoleSession, requireUser } from "./session.ts";
@@ -84,8 +84,8 @@ export function settingsPages(deps: AccountConsoleDeps) {
     })
     .post(`${SETTINGS}/delete`, async ({ page, user, sessionId, body, htmx, html, set, cookie }) => {
       const form = body as Record<string, unknown>;
-      let fields: Record<string, string> | undefined;
-      if (form.confirm !== "yes") fields = { confirm: page.t("account.deleteNeedConfirm") };
+      let errors: FormErrors;
+      if (form.confirm !== "yes") errors = { fields: { confirm: page.t("account.deleteNeedConfirm") } };
       else {
         const deleted = await deleteAccount(db, user!, String(form.password ?? ""));
         if (deleted.ok) {
@@ -94,10 +94,9 @@ export function settingsPages(deps: AccountConsoleDeps) {
           cookie[SESSION_COOKIE]!.remove();
           return redirectTo("/login?deleted=1", htmx);
         }
-        fields = { password: page.t("settings.wrongPassword") };
+        errors = deleted.code === "last_admin" ? { form: page.t("error.lastAdmin") } : { fields: { password: page.t("settings.wrongPassword") } };
       }
-      set.status = 422;
-      const errors = { fields };
+      set.status = errors.form ? 409 : 422;
       return html(htmx ? DeleteSection({ ctx: page, errors }) : await settingsPage(db, { page, user: user!, sessionId }, { deleteErrors: errors }));
     });
 }

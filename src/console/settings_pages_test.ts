@@ -1,6 +1,9 @@
 // /dashboard/settings through app.handle: change password, sessions, webhooks and account deletion, each without
 // JavaScript (303s back to the page) and with htmx (the section as a fragment), and never on another user's things.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { findUserByEmail } from "../auth/mod.ts";
+import { users } from "../db/schema/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { Visitor } from "../testing/console_visitor.ts";
 import { createTestHub, type TestHub } from "../testing/harness.ts";
@@ -179,6 +182,30 @@ describe("console settings", () => {
     expect((await device.send("/dashboard")).headers.get("location")).toBe("/login");
     expect((await login()).answer.status).toBe(401);
     void email;
+  });
+
+  test("the last active admin's account cannot be deleted: the form says why and nothing changes", async () => {
+    const db = hub.runtime.deps.database.db;
+    const { owner, email } = await account();
+    const row = await findUserByEmail(db, email);
+    // Only this account is an admin for this test (the database is shared by this process's suites).
+    const others = await db.update(users).set({ role: "user" }).where(eq(users.role, "admin")).returning({ id: users.id });
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, row!.id));
+    try {
+      await owner.open("/dashboard/settings");
+      const refused = await owner.post("/dashboard/settings/delete", { password: PASSWORD, confirm: "yes" }, HTMX);
+      expect(refused.status).toBe(409);
+      const html = await refused.text();
+      expect(html).toStartWith('<section id="delete-section"');
+      expect(html).toContain('<p class="alert" role="alert">不能降级、停用或注销最后一位管理员');
+      owner.cookies.set("aihub_lang", "en");
+      expect(await (await owner.post("/dashboard/settings/delete", { password: PASSWORD, confirm: "yes" })).text()).toContain("The last admin cannot be demoted, disabled or deleted");
+      expect(owner.cookies.has("aihub_session")).toBe(true);
+      expect((await findUserByEmail(db, email))?.deletedAt).toBeNull();
+    } finally {
+      await db.update(users).set({ role: "user" }).where(eq(users.id, row!.id));
+      for (const { id } of others) await db.update(users).set({ role: "admin" }).where(eq(users.id, id));
+    }
   });
 
   test("describeDevice() names the browser and the system, or nothing for an unknown agent", () => {
