@@ -6,6 +6,7 @@ import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { lastResortResponse } from "./http/mod.ts";
+import { startFailure } from "./start_failure.ts";
 import { startLine } from "./start_line.ts";
 import { openRuntime } from "./runtime.ts";
 
@@ -88,14 +89,24 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   if (config.workers > 1 && !process.env[WORKER_ENV]) await runPrimary(config, log);
-  // A signal during start-up (a worker stopped with its siblings) stops the hub as soon as it is up.
+  // A signal during start-up (a worker stopped with its siblings) stops the hub as soon as it is up; a second
+  // one (Ctrl+C again) stops it at once.
   let stopRequested = null as string | null;
-  let stop = async (signal: string) => void (stopRequested = signal);
+  let stop = async (signal: string) => {
+    if (stopRequested) {
+      console.error("AI Hub stopped before it finished starting.");
+      if (lockHeld) rmSync(lockFile, { force: true });
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    stopRequested = signal;
+    log.info("stopping once start-up is done; send the signal again to stop now", { signal });
+  };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
 
   // PGlite is single-process: refuse to open a data directory another live hub holds.
   const lockFile = join(config.dataDir, "hub.pid");
+  let lockHeld = false;
   if (!config.databaseUrl) {
     if (existsSync(lockFile)) {
       const pid = Number(readFileSync(lockFile, "utf8"));
@@ -105,20 +116,37 @@ async function main(): Promise<void> {
       }
     }
     writeFileSync(lockFile, String(process.pid));
+    lockHeld = true;
   }
 
-  const runtime = await openRuntime(config, log);
+  /** Ends a hub that cannot start: says why (a known cause), frees the data directory, exits 2. */
+  const cannotStart = (why: string, runtime?: { close(): Promise<void> }): Promise<never> => {
+    console.error(`AI Hub cannot start: ${why}`);
+    return (runtime?.close() ?? Promise.resolve()).catch(() => {}).then(() => {
+      if (lockHeld) rmSync(lockFile, { force: true });
+      process.exit(2);
+    });
+  };
+  let runtime;
+  try {
+    runtime = await openRuntime(config, log);
+  } catch (error) {
+    const why = startFailure(error, config);
+    if (!why) throw error;
+    return await cannotStart(why);
+  }
   // PGlite's first initialisation leaves hundreds of MB of garbage behind: collect it before serving.
   Bun.gc(true);
   const app = createApp(runtime.deps);
   try {
     listen(app, config, log);
   } catch (error) {
-    if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
-    console.error(`AI Hub cannot start: port ${config.port} on ${config.host} is already in use (another hub or program listens there). Stop it, or set PORT to a free port.`);
-    await runtime.close().catch(() => {});
-    if (!config.databaseUrl) rmSync(lockFile, { force: true });
-    process.exit(2);
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      return await cannotStart(`port ${config.port} on ${config.host} is already in use (another hub or program listens there). Stop it, or set PORT to a free port.`, runtime);
+    }
+    const why = startFailure(error, config);
+    if (!why) throw error;
+    return await cannotStart(why, runtime);
   }
   const port = app.server?.port ?? config.port;
   // `npm run admin` reaches this hub through a loopback channel and a token file only this machine's operator can read.

@@ -79,6 +79,57 @@ describe("the hub process", () => {
     expect(await new Response(proc.stderr).text()).toContain("AI Hub cannot start: JWT_SECRET is required when DATABASE_URL is set");
   });
 
+  test("says what to fix when PostgreSQL cannot be reached or the database does not exist, and exits 2", async () => {
+    const start = async (databaseUrl: string) => {
+      const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: "main-test-secret-main-test-secret-0123456789", REDIS_URL: "" }, stdout: "pipe", stderr: "pipe" });
+      return { code: await proc.exited, stderr: await new Response(proc.stderr).text() };
+    };
+    const unreachable = await start("postgres://postgres:secret-pw@127.0.0.1:1/none");
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain("AI Hub cannot start: cannot reach PostgreSQL at postgres://127.0.0.1:1/none (ECONNREFUSED). Start it, or fix DATABASE_URL.");
+    expect(unreachable.stderr).not.toContain("secret-pw");
+    const missing = await start(`postgres://postgres@127.0.0.1:5432/aihub_missing_${process.pid}`);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`AI Hub cannot start: PostgreSQL at postgres://127.0.0.1:5432/aihub_missing_${process.pid} says: database "aihub_missing_${process.pid}" does not exist. Create the database, or fix DATABASE_URL.`);
+  }, 60_000);
+
+  test("says what to fix when HOST is not an address of this machine, and exits 2", async () => {
+    const proc = Bun.spawn([BUN, "src/main.ts"], { env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")), HOST: "192.0.2.1", PORT: "0", DATABASE_URL: "", REDIS_URL: "" }, stdout: "pipe", stderr: "pipe" });
+    expect(await proc.exited).toBe(2);
+    expect(await new Response(proc.stderr).text()).toContain("AI Hub cannot start: cannot listen on 192.0.2.1: it is not an address of this machine (EADDRNOTAVAIL)");
+  }, 60_000);
+
+  test("gives up on a Redis that does not answer within 10 s, saying so; a second signal during start-up stops it at once", async () => {
+    const { freshPostgresUrl } = await import("./testing/databases.ts");
+    const env = { ...process.env, DATABASE_URL: await freshPostgresUrl(), JWT_SECRET: "main-test-secret-main-test-secret-0123456789", REDIS_URL: "redis://127.0.0.1:1", REDIS_PREFIX: `aihub-main-${process.pid}`, LOG_LEVEL: "info", PORT: "0" };
+    const started = performance.now();
+    const late = Bun.spawn([BUN, "src/main.ts"], { env, stdout: "pipe", stderr: "pipe" });
+    expect(await late.exited).toBe(2);
+    expect(await new Response(late.stderr).text()).toContain("AI Hub cannot start: Redis at redis://127.0.0.1:1 did not answer within 10 s");
+    expect(performance.now() - started).toBeLessThan(40_000);
+
+    // Stopped while it waits for Redis: the first SIGTERM is noted (it would stop once up), the second ends it now.
+    const waiting = Bun.spawn([BUN, "src/main.ts"], { env, stdout: "pipe", stderr: "pipe" });
+    let out = "";
+    const reader = (waiting.stdout as ReadableStream<Uint8Array>).getReader();
+    while (!out.includes("redis error")) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the hub ended before it tried Redis: ${out}`);
+      out += new TextDecoder().decode(value);
+    }
+    waiting.kill("SIGTERM");
+    while (!out.includes("stopping once start-up is done")) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the hub ended on the first signal: ${out}`);
+      out += new TextDecoder().decode(value);
+    }
+    const signalled = performance.now();
+    waiting.kill("SIGTERM");
+    expect(await waiting.exited).toBe(143);
+    expect(performance.now() - signalled).toBeLessThan(2_000);
+    expect(await new Response(waiting.stderr).text()).toContain("AI Hub stopped before it finished starting.");
+  }, 90_000);
+
   test("/ready is 503 when PostgreSQL cannot be reached, while /health stays 200", async () => {
     const { createTestHub } = await import("./testing/harness.ts");
     const { openPostgres } = await import("./db/mod.ts");

@@ -59,6 +59,9 @@ export interface RuntimeOptions {
   skipMigrate?: boolean;
 }
 
+/** How long a starting hub waits for Redis (it may come up moments after the hub) before giving up with a message. */
+const REDIS_START_DEADLINE_MS = 10_000;
+
 /** Opens the database (PostgreSQL or PGlite), Redis when configured, and the usage pipeline. */
 export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl, { pooler: config.databasePooler }) : await openPglite(config.dataDir));
@@ -96,7 +99,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     redis = await connectRedis(target, (error) => {
       if (Date.now() - lastError > 5_000) log.warn("redis error", { error: error.message });
       lastError = Date.now();
-    });
+    }, { deadlineMs: REDIS_START_DEADLINE_MS });
     if (config.usageJournal) {
       // One journal directory per database, so hubs sharing a data directory never replay into the wrong one.
       const database = createHash("sha256").update(config.databaseUrl ?? config.dataDir).digest("hex").slice(0, 12);

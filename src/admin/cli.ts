@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig, redisTarget } from "../config.ts";
 import { migrate, openPglite, openPostgres } from "../db/mod.ts";
-import { connectRedis, publish, redisKeys } from "../redis/mod.ts";
+import { connectRedis, publish, redisKeys, RedisUnreachableError } from "../redis/mod.ts";
 import { storedQuotaUsed } from "../usage/mod.ts";
 import { sendToRunningHub } from "./channel.ts";
 import { CommandError, runAdminCommand } from "./commands.ts";
@@ -46,9 +46,14 @@ try {
     const target = redisTarget(config);
     if (changed.length > 0 && target) {
       // Running hubs (on PostgreSQL + Redis, reached without the channel) drop cached keys of this user.
-      const redis = await connectRedis(target);
-      for (const userId of changed) await publish(redis, redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId }));
-      await redis.close();
+      try {
+        const redis = await connectRedis(target, () => {}, { deadlineMs: 5_000 });
+        for (const userId of changed) await publish(redis, redisKeys(config.redisPrefix).invalidation, JSON.stringify({ userId }));
+        await redis.close();
+      } catch (error) {
+        if (!(error instanceof RedisUnreachableError)) throw error;
+        console.error(`The change is saved, but running hubs could not be told (${error.message}); they pick it up within their key cache's lifetime.`);
+      }
     }
   } finally {
     await database.close();

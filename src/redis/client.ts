@@ -9,8 +9,32 @@ export type RedisTarget = { url: string } | { clusterNodes: string[] };
 // While Redis is down, fail calls at once (503) instead of queueing them until it returns.
 const SOCKET = { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000), connectTimeout: 5_000 };
 
-/** Connects to Redis (a URL, or any nodes of a cluster), reconnecting with backoff forever so an outage heals without a restart. */
-export async function connectRedis(target: string | RedisTarget, onError: (error: Error) => void = () => {}): Promise<Redis> {
+/** Redis did not answer within the start-up deadline: where it was looked for, and the last error seen. */
+export class RedisUnreachableError extends Error {
+  constructor(readonly where: string, readonly waitedMs: number, readonly lastError: Error | null) {
+    super(`Redis at ${where} did not answer within ${waitedMs / 1000} s${lastError ? ` (${lastError.message || lastError.name})` : ""}`);
+  }
+}
+
+/** Where `target` points, without a password. */
+function describeTarget(to: RedisTarget): string {
+  if (!("url" in to)) return `cluster nodes ${to.clusterNodes.join(", ")}`;
+  try {
+    const url = new URL(to.url);
+    url.password = "";
+    url.username = "";
+    return url.toString();
+  } catch {
+    return "REDIS_URL";
+  }
+}
+
+/**
+ * Connects to Redis (a URL, or any nodes of a cluster); once connected it reconnects with backoff forever, so an
+ * outage heals without a restart. With `deadlineMs` the first connection is given that long (Redis may start
+ * moments after the hub), then the attempt is abandoned with RedisUnreachableError instead of waiting forever.
+ */
+export async function connectRedis(target: string | RedisTarget, onError: (error: Error) => void = () => {}, options: { deadlineMs?: number } = {}): Promise<Redis> {
   const { createClient, createCluster } = await import("redis");
   const to = typeof target === "string" ? { url: target } : target;
   const client = "url" in to
@@ -19,8 +43,27 @@ export async function connectRedis(target: string | RedisTarget, onError: (error
       rootNodes: to.clusterNodes.map((node) => ({ url: `redis://${node}` })),
       defaults: { disableOfflineQueue: true, socket: SOCKET },
     }) as unknown as RedisClusterType;
-  client.on("error", onError);
-  await client.connect();
+  let lastError: Error | null = null;
+  client.on("error", (error: Error) => {
+    lastError = error;
+    onError(error);
+  });
+  const connecting = client.connect();
+  if (!options.deadlineMs) {
+    await connecting;
+    return client;
+  }
+  connecting.catch(() => {}); // abandoned below when the deadline passes first
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), options.deadlineMs)));
+  try {
+    if ((await Promise.race([connecting, deadline])) === "late") {
+      client.destroy();
+      throw new RedisUnreachableError(describeTarget(to), options.deadlineMs, lastError);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
   return client;
 }
 
