@@ -226,7 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageFlushPauseMs: intFrom(env, "USAGE_FLUSH_PAUSE_MS", 200, 0, 3_600_000),
     shutdownDrainMs: intFrom(env, "SHUTDOWN_DRAIN_MS", 2_000, 0, 600_000),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),
-    secureCookies: env.SECURE_COOKIES === "true",
+    secureCookies: switchFrom(env, "SECURE_COOKIES", false),
     trustProxy,
     publicOrigin: publicUrl === null ? null : new URL(publicUrl).origin,
     registrationsPerHourPerAddress: intFrom(env, "REGISTRATIONS_PER_HOUR_PER_ADDRESS", 10, 1, 1_000_000),

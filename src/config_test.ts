@@ -31,6 +31,13 @@ describe("loadConfig()", () => {
     expect(readFileSync(join(dataDir, "jwt-secret"), "utf8")).toBe(first.jwtSecret);
   });
 
+  test("SECURE_COOKIES is off by default, on with on or true", () => {
+    expect(loadConfig({ DATA_DIR: dir() }).secureCookies).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir(), SECURE_COOKIES: "true" }).secureCookies).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir(), SECURE_COOKIES: "on" }).secureCookies).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir(), SECURE_COOKIES: "false" }).secureCookies).toBe(false);
+  });
+
   test("WORKERS is 1 by default, N or one per core (auto) on PostgreSQL + Redis", () => {
     const shared = { DATABASE_URL: "postgres://localhost/db", REDIS_URL: "redis://localhost", JWT_SECRET: "x".repeat(40) };
     expect(loadConfig({ DATA_DIR: dir() }).workers).toBe(1);
@@ -80,6 +87,8 @@ describe("loadConfig()", () => {
     [{ DATABASE_POOLER: "session", DATABASE_URL: "postgres://localhost/db", JWT_SECRET: "x".repeat(40) }, 'DATABASE_POOLER must be "transaction" (PgBouncer in transaction mode) or "none"'],
     [{ DATABASE_POOLER: "transaction" }, "DATABASE_POOLER=transaction needs DATABASE_URL"],
     [{ USAGE_RETENTION_DAYS: "-1" }, "USAGE_RETENTION_DAYS must be an integer from 0"],
+    // A misspelt switch must not leave cookies silently without Secure.
+    [{ SECURE_COOKIES: "yes" }, 'SECURE_COOKIES must be on or off, got "yes"'],
   ];
   for (const [env, message] of bad) {
     test(`rejects ${JSON.stringify(env)} with "${message}"`, () => {
