@@ -27,18 +27,11 @@ const WORKER_ENV = "AIHUB_WORKER";
  * them, and exits when they have all exited; if one dies on its own the others are stopped too.
  */
 async function runPrimary(config: Config, log: Logger): Promise<never> {
-  let port = config.port;
-  if (port === 0) {
-    // Every worker must bind the same port: pick a free one here.
-    const probe = Bun.serve({ port: 0, hostname: config.host, fetch: () => new Response() });
-    port = probe.port!;
-    probe.stop(true);
-  }
   const workers = Array.from({ length: config.workers }, (_, i) => Bun.spawn([process.execPath, ...process.argv.slice(1)], {
-    env: { ...process.env, [WORKER_ENV]: String(i + 1), PORT: String(port) },
+    env: { ...process.env, [WORKER_ENV]: String(i + 1), PORT: String(config.port) },
     stdio: ["ignore", "inherit", "inherit"],
   }));
-  log.debug("started workers", { workers: workers.map((w) => w.pid), port });
+  log.debug("started workers", { workers: workers.map((w) => w.pid), port: config.port });
   let stopping = false;
   const stopAll = (signal: NodeJS.Signals) => {
     stopping = true;
@@ -75,17 +68,27 @@ function listen(app: ReturnType<typeof createApp>, config: Config, log: Logger):
   });
 }
 
+/** A port of `host` nothing listens on right now. */
+function freePort(host: string): number {
+  const probe = Bun.serve({ port: 0, hostname: host, fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
-  let config;
+  let config: Config | undefined;
   try {
     config = loadConfig();
+    // PORT=0 takes a free port, chosen now so that everything naming the hub's address (links in mails, the
+    // start line, every worker of WORKERS > 1) names the port it serves.
+    if (config.port === 0) config = loadConfig({ ...process.env, PORT: String(freePort(config.host)) });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`AI Hub cannot start: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
+    const why = error instanceof ConfigError ? error.message : config ? startFailure(error, config) : null;
+    if (!why) throw error;
+    console.error(`AI Hub cannot start: ${why}`);
+    process.exit(2);
   }
   const log = createLogger(config.logLevel);
   if (config.workers > 1 && !process.env[WORKER_ENV]) await runPrimary(config, log);

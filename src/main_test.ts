@@ -54,6 +54,20 @@ describe("the hub process", () => {
     }
   }, 90_000);
 
+  test("PORT=0: links the hub makes (a password reset) name the port it serves", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "aihub-main-"));
+    const hub = await spawnHub({ DATA_DIR: dataDir, PORT: "0" });
+    try {
+      const port = new URL(hub.base).port;
+      const reg = await fetch(`${hub.base}/api/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "port0@example.com", password: "persist-me-please" }) });
+      expect(reg.status).toBe(201);
+      const cli = Bun.spawnSync([BUN, "src/admin/cli.ts", "reset-password", "port0@example.com"], { env: { ...process.env, DATA_DIR: dataDir, PORT: "0" } });
+      expect(cli.stdout.toString()).toContain(`http://localhost:${port}/reset-password?token=`);
+    } finally {
+      await hub.stop();
+    }
+  }, 90_000);
+
   test("a second hub on a taken port exits 2 and says so; the first keeps serving", async () => {
     const first = await spawnHub({ DATA_DIR: mkdtempSync(join(tmpdir(), "aihub-main-")) });
     try {
