@@ -3,7 +3,7 @@
 // moved it) still reaches the database. Segments rotate; a closed segment old enough that the flusher has
 // surely passed it is reconciled: the ids missing from usage_records are stored idempotently, then the
 // file is deleted. A hub replays segments a dead hub left behind when it starts.
-import { mkdirSync, readdirSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, writeSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type SQL, sql } from "drizzle-orm";
@@ -106,12 +106,20 @@ export async function openUsageJournal(dir: string, db: Db, options: UsageJourna
   const rotateMs = Math.min(60_000, Math.max(20, Math.floor(reconcileAfterMs / 5)));
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const closed: Segment[] = [];
-  // Segments of hubs no longer alive (this process's pid too: a restart in a container reuses pid 1).
+  let seq = 0;
+  // Segments of hubs no longer alive (this process's pid too: a restart in a container reuses pid 1), each claimed
+  // by a rename to this process's name: of hubs starting together (WORKERS > 1) one takes it, the others find it gone.
   for (const name of readdirSync(dir)) {
     const pid = Number(SEGMENT.exec(name)?.[1] ?? 0);
-    if (pid && (pid === process.pid || !isAlive(pid))) closed.push({ path: join(dir, name), closedAt: 0 });
+    if (!pid || (pid !== process.pid && isAlive(pid))) continue;
+    const mine = join(dir, `usage-${process.pid}-${run}-${seq++}.jsonl`);
+    try {
+      renameSync(join(dir, name), mine);
+      closed.push({ path: mine, closedAt: 0 });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") throw error;
+    }
   }
-  let seq = 0;
   let current: { path: string; handle: Awaited<ReturnType<typeof open>>; openedAt: number; bytes: number } | null = null;
   let lastError = 0;
   const warn = (message: string, error: unknown) => {

@@ -113,6 +113,8 @@ test("openUsageJournal() replays a dead hub's segment: stores what the database 
   writeFileSync(join(journalDir, "usage-4194305-dead-0.jsonl"), lines.join("\n"));
   const journal = await openUsageJournal(journalDir, db, { log: createLogger("silent"), reconcileAfterMs: 60_000 });
   try {
+    // Claimed at once under this process's name, so another hub starting beside it (WORKERS > 1) leaves it alone.
+    expect(readdirSync(journalDir)).toEqual([expect.stringMatching(new RegExp(`^usage-${process.pid}-[a-z0-9]+-0\\.jsonl$`))]);
     await journal.append(JSON.stringify(appended));
     await journal.reconcileNow();
     const ids = [missing, present, voided, appended].map((r) => r.id);
