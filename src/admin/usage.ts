@@ -2,6 +2,7 @@
 import { and, countDistinct, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/mod.ts";
 import { apiKeys, usageDaily, users } from "../db/schema/mod.ts";
+import { costSum } from "../usage/mod.ts";
 
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -9,7 +10,7 @@ function isoDay(date: Date): string {
 
 const TOKENS = sql<number>`coalesce(sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens}), 0)`.mapWith(Number);
 const REQUESTS = sql<number>`coalesce(sum(${usageDaily.requests}), 0)`.mapWith(Number);
-const COST = sql<number>`coalesce(sum(${usageDaily.cost}), 0)`.mapWith(Number);
+const COST = costSum();
 const ERRORS = sql<number>`coalesce(sum(${usageDaily.requests} - ${usageDaily.successful}), 0)`.mapWith(Number);
 
 /** Totals of the days from `since` to `until` (inclusive). */

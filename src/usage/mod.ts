@@ -12,7 +12,7 @@ export { parseDays } from "./model.ts";
 export type { CurrentUsage } from "./model.ts";
 export { usageRoutes } from "./routes.ts";
 export type { UsageDeps } from "./routes.ts";
-export { currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory, usageSeries } from "./stats.ts";
+export { costSum, currentUsage, monthTotals, recentCalls, usageBreakdown, usageHistory, usageSeries } from "./stats.ts";
 export type { SeriesDay, UsageSeries } from "./stats.ts";
 export { keyRecentCalls, requestLog, requestLogEntry } from "./logs.ts";
 export type { LogCursor, LogEntry, LogFilters, StatusClass } from "./logs.ts";

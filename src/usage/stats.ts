@@ -5,6 +5,8 @@ import { apiKeys, usageDaily, usageRecords } from "../db/schema/mod.ts";
 import { quotaPeriod, quotaRemaining, type QuotaCounter } from "../plans/mod.ts";
 import type { CurrentUsage } from "./model.ts";
 
+/** The summed cost of the rows, rounded to a billionth of a dollar: sums of doubles otherwise read 0.00036700000000000003. */
+export const costSum = () => sql<number>`round(coalesce(sum(${usageDaily.cost}), 0)::numeric, 9)::float8`.mapWith(Number);
 
 /** This month's quota use, reservations of calls in flight included. */
 export async function currentUsage(limits: QuotaCounter, user: { id: number; plan: string; monthlyQuota: number }, now = new Date()): Promise<CurrentUsage> {
@@ -34,7 +36,7 @@ export async function usageHistory(db: Db, userId: number, days: number, now = n
     day: usageDaily.day,
     requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
     tokens: sql<number>`sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens})`.mapWith(Number),
-    cost: sql<number>`sum(${usageDaily.cost})`.mapWith(Number),
+    cost: costSum(),
   }).from(usageDaily)
     .where(and(eq(usageDaily.userId, userId), gte(usageDaily.day, isoDay(start)), lte(usageDaily.day, isoDay(end))))
     .groupBy(usageDaily.day);
@@ -93,7 +95,7 @@ export async function usageSeries(db: Db, userId: number, days: number, options:
     requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
     ok: sql<number>`sum(${usageDaily.successful})`.mapWith(Number),
     tokens: sql<number>`sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens})`.mapWith(Number),
-    cost: sql<number>`sum(${usageDaily.cost})`.mapWith(Number),
+    cost: costSum(),
   }).from(usageDaily).where(and(...where)).groupBy(usageDaily.day, usageDaily.model);
   const byModel = new Map<string, { tokens: number; cost: number; requests: number }>();
   for (const r of rows) {
@@ -155,7 +157,7 @@ export async function usageBreakdown(db: Db, userId: number, days: number, now =
     requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
     successful: sql<number>`sum(${usageDaily.successful})`.mapWith(Number),
     tokens: sql<number>`sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens})`.mapWith(Number),
-    cost: sql<number>`sum(${usageDaily.cost})`.mapWith(Number),
+    cost: costSum(),
   };
   const byKey = await db.select({ keyId: usageDaily.apiKeyId, name: apiKeys.name, prefix: apiKeys.keyPrefix, ...totals })
     .from(usageDaily).innerJoin(apiKeys, eq(apiKeys.id, usageDaily.apiKeyId)).where(where)
@@ -187,7 +189,7 @@ export async function monthTotals(db: Db, userId: number, now = new Date()) {
   const rows = await db.select({
     requests: sql<number>`coalesce(sum(${usageDaily.requests}), 0)`.mapWith(Number),
     tokens: sql<number>`coalesce(sum(${usageDaily.promptTokens} + ${usageDaily.completionTokens}), 0)`.mapWith(Number),
-    cost: sql<number>`coalesce(sum(${usageDaily.cost}), 0)`.mapWith(Number),
+    cost: costSum(),
   }).from(usageDaily).where(and(eq(usageDaily.userId, userId), gte(usageDaily.day, quotaPeriod(now).key)));
   return rows[0] ?? { requests: 0, tokens: 0, cost: 0 };
 }

@@ -125,4 +125,12 @@ describe("usage stats", () => {
     // Another user's key id gives nothing.
     expect(await keyRecentCalls(db, userId + 100_000, keys[0]!)).toEqual([]);
   });
+
+  test("summed costs read as a person would write them, not with the doubles' noise (0.1 + 0.2 is 0.3)", async () => {
+    const account = await registerUser(hub);
+    const key = (await createKey(hub, account.token, { name: "noise" })).id;
+    await writeUsageBatch(hub.runtime.deps.database.db, [0.1, 0.2].map((cost) => record({ createdAt: day(0).toISOString(), userId: account.user.id, apiKeyId: key, cost })));
+    expect((await monthTotals(hub.runtime.deps.database.db, account.user.id, NOW)).cost).toBe(0.3);
+    expect((await usageHistory(hub.runtime.deps.database.db, account.user.id, 7, NOW)).total_cost).toBe(0.3);
+  });
 });
