@@ -26,10 +26,13 @@ function tokenOf(raw: unknown): string {
 export function recoveryPages(deps: AccountConsoleDeps) {
   const { database: { db }, config, throttle } = deps;
   const mail = { mailer: deps.mailer, publicUrl: config.notifications.publicUrl };
+  // Without SMTP_URL no reset link is mailed: the page says to ask the operator instead.
+  const mailEnabled = deps.mailer.enabled;
   return new Elysia()
     .use(consoleSession(deps))
-    .get("/forgot-password", ({ page, query, html }) => html(ForgotPage({ ctx: page, sent: query.sent === "1" })))
+    .get("/forgot-password", ({ page, query, html }) => html(ForgotPage({ ctx: page, mailEnabled, sent: query.sent === "1" })))
     .post("/forgot-password", async ({ page, body, htmx, html, set, request, server }) => {
+      if (!mailEnabled) return html(htmx ? ForgotBlock({ ctx: page, mailEnabled }) : ForgotPage({ ctx: page, mailEnabled }));
       const values = { email: String((body as Record<string, unknown>).email ?? "") };
       try {
         const input = parsePayload(forgotBody, values);
@@ -37,15 +40,15 @@ export function recoveryPages(deps: AccountConsoleDeps) {
           throttle,
           onError: (error) => deps.log.error("password reset mail failed", { error }),
         });
-        if (started.ok) return htmx ? html(ForgotBlock({ ctx: page, sent: true })) : redirectTo("/forgot-password?sent=1", false);
+        if (started.ok) return htmx ? html(ForgotBlock({ ctx: page, mailEnabled, sent: true })) : redirectTo("/forgot-password?sent=1", false);
         set.status = 429;
         set.headers["retry-after"] = String(started.retryAfterSec);
         const errors = { form: page.t("forgot.tooMany", { seconds: started.retryAfterSec }), values };
-        return html(htmx ? ForgotBlock({ ctx: page, errors }) : ForgotPage({ ctx: page, errors }));
+        return html(htmx ? ForgotBlock({ ctx: page, mailEnabled, errors }) : ForgotPage({ ctx: page, mailEnabled, errors }));
       } catch (error) {
         const errors = formErrors(error, values, { t: page.t });
         set.status = 422;
-        return html(htmx ? ForgotBlock({ ctx: page, errors }) : ForgotPage({ ctx: page, errors }));
+        return html(htmx ? ForgotBlock({ ctx: page, mailEnabled, errors }) : ForgotPage({ ctx: page, mailEnabled, errors }));
       }
     })
     // Opening the link changes nothing: the token is used up only when the new password is posted.

@@ -144,3 +144,26 @@ describe("console recovery pages", () => {
     expect(await reused.text()).toContain("该验证链接无效、已过期或已被使用。");
   });
 });
+
+describe("console recovery pages on a hub that sends no mail", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub({ backend: BACKENDS[0]! });
+  }, 60_000);
+  afterAll(() => hub.close());
+
+  test("forgot password says to ask the operator for a reset link, and never that one was mailed", async () => {
+    const visitor = new Visitor(hub, freshAddress());
+    const page = await visitor.open("/forgot-password");
+    expect(page).toContain("此服务没有配置邮件发送，无法通过邮件发送重置链接。请联系管理员为你生成重置链接。");
+    expect(page).not.toContain('name="email"');
+    // A form posted anyway (from a tab opened before, with a valid form token) gets the same answer, with or without htmx.
+    await visitor.open("/login");
+    for (const headers of [undefined, HTMX]) {
+      const answer = await visitor.post("/forgot-password", { email: freshEmail("nomail") }, headers);
+      const text = await answer.text();
+      expect(text).toContain("请联系管理员为你生成重置链接");
+      expect(text).not.toContain("我们已向该邮箱发送了重置链接");
+    }
+  });
+});

@@ -19,10 +19,21 @@ function CardPage(props: PropsWithChildren<{ ctx: PageContext; title: string }>)
   );
 }
 
-/** The email form, or (once sent) the message that is the same for every address. */
-export function ForgotBlock(props: { ctx: PageContext; sent?: boolean; errors?: FormErrors }): JSX.Element {
+/**
+ * The email form, or (once sent) the message that is the same for every address; on a hub that sends no mail,
+ * where to get a reset link instead (never a claim that one was mailed).
+ */
+export function ForgotBlock(props: { ctx: PageContext; mailEnabled: boolean; sent?: boolean; errors?: FormErrors }): JSX.Element {
   const { ctx } = props;
   const e = props.errors ?? {};
+  if (!props.mailEnabled) {
+    return (
+      <div id="forgot-block">
+        <p class="alert" role="status" safe>{ctx.t("forgot.noMail")}</p>
+        <p><a href="/login" safe>{ctx.t("forgot.back")}</a></p>
+      </div>
+    );
+  }
   if (props.sent) {
     return (
       <div id="forgot-block">
@@ -45,7 +56,7 @@ export function ForgotBlock(props: { ctx: PageContext; sent?: boolean; errors?: 
   );
 }
 
-export function ForgotPage(props: { ctx: PageContext; sent?: boolean; errors?: FormErrors }): JSX.Element {
+export function ForgotPage(props: { ctx: PageContext; mailEnabled: boolean; sent?: boolean; errors?: FormErrors }): JSX.Element {
   return (
     <CardPage ctx={props.ctx} title={props.ctx.t("forgot.title")}>
       <ForgotBlock {...props} />
