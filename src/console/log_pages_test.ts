@@ -51,6 +51,10 @@ describe("console request log", () => {
     expect(page).toContain(">demo<");
     expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local>/);
     expect(page).toContain('<span class="badge ok">200</span> <span class="muted">ok</span>');
+    // The dashboard's recent calls show the same moment the same way (app.js puts both in the reader's time zone).
+    const dashboard = await visitor.open("/dashboard");
+    expect(dashboard).toMatch(/<th scope="col" class="opt">时间<\/th>/);
+    expect(dashboard).toMatch(/<td class="mono opt" data-label="时间"><time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local>/);
     const detail = await visitor.open(`/dashboard/logs/${made.requestId}`);
     expect(detail).toContain("调用详情");
     expect(detail).toContain(`<code>${made.requestId}</code>`);

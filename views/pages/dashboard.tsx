@@ -1,6 +1,7 @@
 // The dashboard: first steps for a new account, plan, quota bar, this month's requests / tokens / cost, and the last calls.
 import type { CallRow, OnboardingState, PageContext, QuotaView, VerifyBannerState } from "../types.ts";
 import { QuotaBar } from "../components/quota_bar.tsx";
+import { Time } from "../components/time.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 import { Onboarding } from "../partials/onboarding.tsx";
 import { VerifyBanner } from "../partials/verify_banner.tsx";
@@ -26,7 +27,7 @@ export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.E
       <table class="cards">
         <thead>
           <tr>
-            <th scope="col" class="opt" safe>{ctx.t("keys.col.created")}</th>
+            <th scope="col" class="opt" safe>{ctx.t("logs.col.time")}</th>
             <th scope="col" safe>{ctx.t("usage.col.key")}</th>
             <th scope="col" safe>{ctx.t("usage.col.model")}</th>
             <th scope="col">HTTP</th>
@@ -38,7 +39,7 @@ export function CallsTable(props: { ctx: PageContext; calls: CallRow[] }): JSX.E
         <tbody>
           {props.calls.map((c) => (
             <tr>
-              <td class="mono opt" data-label={ctx.t("keys.col.created")} safe>{c.createdAt.replace("T", " ").slice(0, 19)}</td>
+              <td class="mono opt" data-label={ctx.t("logs.col.time")}><Time iso={c.createdAt} /></td>
               <td class="name" data-label={ctx.t("usage.col.key")} safe>{c.keyName}</td>
               <td class="mono" data-label={ctx.t("usage.col.model")} safe>{c.model ?? c.endpoint}</td>
               <td data-label="HTTP"><span class={`badge ${c.status < 400 ? "ok" : c.status < 500 ? "warn" : "off"}`} title={c.outcome} safe>{String(c.status)}</span></td>

@@ -1,6 +1,7 @@
 // The request log: filters (a plain GET form), the calls table with an "older" link, and one call's detail page.
 import type { LogFilterView, LogRow, PageContext } from "../types.ts";
 import { BaseLayout } from "../layouts/base.tsx";
+import { Time } from "../components/time.tsx";
 
 export interface LogResultsProps {
   ctx: PageContext;
@@ -17,10 +18,6 @@ export interface LogsPageProps extends LogResultsProps {
   models: string[];
 }
 
-/** A timestamp as ISO in datetime and "YYYY-MM-DD HH:MM:SS" (UTC) as text; app.js may localise it. */
-function Time(props: { iso: string }): JSX.Element {
-  return <time datetime={props.iso} data-local safe>{props.iso.replace("T", " ").slice(0, 19)}</time>;
-}
 
 function statusBadge(status: number): string {
   return `badge ${status < 400 ? "ok" : status < 500 ? "warn" : "off"}`;
