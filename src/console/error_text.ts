@@ -27,6 +27,8 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   price: "error.planPrice",
   max_keys: "error.maxKeys",
   default_rate_limit: "error.defaultRateLimit",
+  // The settings page's webhook form.
+  url: "error.webhookUrl",
 };
 
 /** A refusal's message for people, from its machine reason (or, for reasonless codes, the code alone); null when not known here. */
@@ -68,6 +70,14 @@ function refusalText(t: Translate, error: HttpError): string | null {
         return t("error.quotaExceeded", { used: reason.used, limit: reason.limit });
       case "model_not_found":
         return t("error.modelNotFound", { model: reason.model });
+      case "webhook_url_not_http":
+        return t("error.webhookUrl");
+      case "webhook_url_credentials":
+        return t("error.webhookUrlCredentials");
+      case "webhook_url_private":
+        return t("error.webhookUrlPrivate");
+      case "webhook_host_unresolved":
+        return t("error.webhookHostUnresolved", { host: reason.host });
     }
   }
   switch (error.code) {

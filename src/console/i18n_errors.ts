@@ -38,6 +38,10 @@ export const ERRORS_ZH = {
   "error.maxTokens": "最大 Tokens 需为 1 到 1,000,000 之间的整数。",
   "error.stop": "停止序列最多 4 个，每行一个，每个最多 200 个字符。",
   "error.messages": "对话记录无效，请点击“新对话”重新开始。",
+  "error.webhookUrl": "请输入以 http:// 或 https:// 开头的完整网址（最多 2,048 个字符）。",
+  "error.webhookUrlCredentials": "网址中不能包含用户名或密码。",
+  "error.webhookUrlPrivate": "该网址指向本机、链路本地或内网地址，Webhook 不能使用。",
+  "error.webhookHostUnresolved": "无法解析主机 “{host}”，请检查网址。",
 } as const;
 
 export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
@@ -77,4 +81,8 @@ export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
   "error.maxTokens": "Max tokens must be a whole number from 1 to 1,000,000.",
   "error.stop": "Use at most 4 stop sequences, one per line, each at most 200 characters.",
   "error.messages": "The conversation could not be read. Start a new chat.",
+  "error.webhookUrl": "Enter a full URL starting with http:// or https:// (at most 2,048 characters).",
+  "error.webhookUrlCredentials": "The URL must not contain a user name or password.",
+  "error.webhookUrlPrivate": "The URL points to a loopback, link-local or private address, which webhooks cannot use.",
+  "error.webhookHostUnresolved": "The host “{host}” could not be resolved. Check the URL.",
 };

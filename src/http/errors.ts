@@ -69,7 +69,9 @@ export type ErrorReason =
   | { kind: "login_throttled" | "register_throttled" | "reset_throttled" | "verify_throttled"; seconds: number }
   | { kind: "rate_limited"; limit: number }
   | { kind: "quota_exceeded"; used: number; limit: number }
-  | { kind: "model_not_found"; model: string };
+  | { kind: "model_not_found"; model: string }
+  | { kind: "webhook_url_not_http" | "webhook_url_credentials" | "webhook_url_private" }
+  | { kind: "webhook_host_unresolved"; host: string };
 
 /** A failure with a code that maps to an HTTP status and either error shape. */
 export class HttpError extends Error {

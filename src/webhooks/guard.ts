@@ -18,7 +18,13 @@ export function isPrivateAddress(address: string): boolean {
   return blocked.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
-export type UrlCheck = { ok: true } | { ok: false; reason: string };
+/** Why a URL is refused, as a machine reads it (the console words its message from this); `reason` is the English. */
+export type UrlRefusal =
+  | { ok: false; problem: "not_http" | "credentials" | "private"; reason: string }
+  | { ok: false; problem: "unresolved"; host: string; reason: string };
+export type UrlCheck = { ok: true } | UrlRefusal;
+
+const NOT_HTTP: UrlRefusal = { ok: false, problem: "not_http", reason: "url must be an absolute http:// or https:// URL" };
 
 /** Checks a webhook URL: its scheme, and (unless `allowPrivate`) every address its host resolves to. */
 export async function checkWebhookUrl(raw: string, options: { allowPrivate: boolean }): Promise<UrlCheck> {
@@ -26,18 +32,18 @@ export async function checkWebhookUrl(raw: string, options: { allowPrivate: bool
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: "url must be an absolute http:// or https:// URL" };
+    return NOT_HTTP;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: "url must be an absolute http:// or https:// URL" };
-  if (url.username || url.password) return { ok: false, reason: "url must not carry a user or password" };
+  if (url.protocol !== "http:" && url.protocol !== "https:") return NOT_HTTP;
+  if (url.username || url.password) return { ok: false, problem: "credentials", reason: "url must not carry a user or password" };
   if (options.allowPrivate) return { ok: true };
   const host = url.hostname.replace(/^\[|\]$/g, "");
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   } catch {
-    return { ok: false, reason: `url's host ${host} does not resolve` };
+    return { ok: false, problem: "unresolved", host, reason: `url's host ${host} does not resolve` };
   }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress)) return { ok: false, reason: "url resolves to a loopback, link-local or private address" };
+  if (addresses.length === 0 || addresses.some(isPrivateAddress)) return { ok: false, problem: "private", reason: "url resolves to a loopback, link-local or private address" };
   return { ok: true };
 }

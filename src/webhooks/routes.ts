@@ -2,8 +2,8 @@
 import { Elysia } from "elysia";
 import { accountAuth } from "../auth/mod.ts";
 import type { Database } from "../db/mod.ts";
-import { ACCOUNT_ERRORS, HttpError, operation } from "../http/mod.ts";
-import { checkWebhookUrl } from "./guard.ts";
+import { ACCOUNT_ERRORS, type ErrorReason, HttpError, operation } from "../http/mod.ts";
+import { checkWebhookUrl, type UrlRefusal } from "./guard.ts";
 import { createdWebhookSchema, createWebhookBody, deliveryListSchema, queuedResponse, webhookIdParams, webhookListSchema } from "./model.ts";
 import { createWebhook, deleteWebhook, deliveryView, findWebhook, listDeliveries, listWebhooks, MAX_WEBHOOKS, queueTestEvent, webhookView } from "./store.ts";
 
@@ -23,10 +23,15 @@ export function webhookId(raw: string): number | null {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
+/** The machine reason of a refused webhook URL. */
+function urlReason(refusal: UrlRefusal): ErrorReason {
+  return refusal.problem === "unresolved" ? { kind: "webhook_host_unresolved", host: refusal.host } : { kind: `webhook_url_${refusal.problem}` };
+}
+
 /** Registers a webhook after checking its URL; the refusals as HTTP errors (the API and the console show the same). */
 export async function registerWebhook(deps: WebhooksDeps, userId: number, input: { url: string; events: string[] }) {
   const allowed = await checkWebhookUrl(input.url, { allowPrivate: deps.config.notifications.webhookAllowPrivate });
-  if (!allowed.ok) throw new HttpError("validation", `Cannot create webhook: ${allowed.reason}`, { param: "url" });
+  if (!allowed.ok) throw new HttpError("validation", `Cannot create webhook: ${allowed.reason}`, { param: "url", reason: urlReason(allowed) });
   const created = await createWebhook(deps.database.db, userId, input);
   if (!created.ok) throw new HttpError("forbidden", `Maximum number of webhooks (${MAX_WEBHOOKS}) reached`);
   return created.webhook;
