@@ -1,7 +1,7 @@
 // The admin catalog API: /api/v1/admin/upstreams and /models (configuration entries are listed read-only).
 import { Elysia, t } from "elysia";
 import { type CatalogRefusal, createModelBody, createUpstreamBody, modelSchema, patchModelBody, patchUpstreamBody, upstreamSchema } from "../catalog/mod.ts";
-import { HttpError, operation } from "../http/mod.ts";
+import { type ErrorReason, HttpError, operation } from "../http/mod.ts";
 import { type AdminDeps, catalogAction } from "./actions.ts";
 import { adminAuth } from "./guard.ts";
 
@@ -9,18 +9,26 @@ const ERRORS = { 401: "Missing, invalid or expired access token", 403: "Admin ac
 const WRITE_ERRORS = { ...ERRORS, 400: "The body is not JSON", 413: "The body is larger than 1 MiB", 422: "A field is missing or invalid (named in the message)" } as const;
 const TAG = "admin";
 
-/** The HTTP error of a refused catalog change. */
+/** The HTTP error of a refused catalog change, with its machine reason (the API answers the English message). */
 export function catalogRefusal(refusal: CatalogRefusal): HttpError {
   switch (refusal.code) {
     case "invalid":
       return new HttpError("validation", refusal.message, { param: refusal.field });
     case "not_found":
-      return new HttpError("not_found", refusal.message);
+      return new HttpError("not_found", refusal.message, { reason: entryReason(refusal) });
     case "name_taken":
-      return new HttpError("conflict", refusal.message, { param: refusal.field });
+      return new HttpError("conflict", refusal.message, { param: refusal.field, reason: { kind: "model_name_taken", name: refusal.name, owner: refusal.owner } });
+    case "in_use":
+      return new HttpError("conflict", refusal.message, { reason: { kind: "upstream_in_use", upstream: refusal.upstream, model: refusal.model } });
     default:
-      return new HttpError("conflict", refusal.message);
+      return new HttpError("conflict", refusal.message, { reason: entryReason(refusal) });
   }
+}
+
+/** The reason of a refusal about one upstream or model by name. */
+function entryReason(refusal: Extract<CatalogRefusal, { entry: unknown }>): ErrorReason {
+  if (refusal.entry === "upstream") return { kind: `upstream_${refusal.code}`, upstream: refusal.name };
+  return { kind: `catalog_model_${refusal.code}`, model: refusal.name };
 }
 
 function unwrap<T>(result: { ok: true; after: T | null; before: T | null } | CatalogRefusal, which: "after" | "before"): T {

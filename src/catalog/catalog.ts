@@ -18,11 +18,13 @@ interface LiveDeployment {
 type LiveModel = ModelConfig & { aliases?: readonly string[]; deployments?: readonly LiveDeployment[] };
 type LiveUpstream = UpstreamConfig & { apiKeys?: readonly string[] };
 
+/** A refused change: its code, the names its message quotes (for the console to word it), and the API's English message. */
 export type CatalogRefusal =
-  | { ok: false; code: "exists" | "not_found" | "read_only" | "in_use"; message: string }
+  | { ok: false; code: "exists" | "not_found" | "read_only"; entry: "upstream" | "model"; name: string; message: string }
+  | { ok: false; code: "in_use"; upstream: string; model: string; message: string }
   | { ok: false; code: "invalid"; field: string; message: string }
   /** An id or alias that is already a name of another model. */
-  | { ok: false; code: "name_taken"; field: "id" | "aliases"; message: string };
+  | { ok: false; code: "name_taken"; field: "id" | "aliases"; name: string; owner: string; message: string };
 export type CatalogChange<T> = { ok: true; before: T | null; after: T | null } | CatalogRefusal;
 
 export interface Catalog {
@@ -67,7 +69,10 @@ function liveModel(row: typeof catalogModels.$inferSelect): LiveModel {
   };
 }
 
-const modelExists = (id: string): CatalogRefusal => ({ ok: false, code: "exists", message: `A model with id "${id}" already exists` });
+const modelExists = (id: string): CatalogRefusal => ({ ok: false, code: "exists", entry: "model", name: id, message: `A model with id "${id}" already exists` });
+const upstreamExists = (name: string): CatalogRefusal => ({ ok: false, code: "exists", entry: "upstream", name, message: `An upstream named "${name}" already exists` });
+const notFound = (entry: "upstream" | "model", name: string): CatalogRefusal =>
+  ({ ok: false, code: "not_found", entry, name, message: `${entry === "upstream" ? "Upstream" : "Model"} "${name}" not found` });
 
 /** Why `model` cannot have its names beside the models `served` (less the one it replaces, on update), or null. */
 function nameRefusal(served: readonly LiveModel[], model: { id: string; aliases: readonly string[] }, verb: "create" | "update"): CatalogRefusal | null {
@@ -82,7 +87,7 @@ function nameRefusal(served: readonly LiveModel[], model: { id: string; aliases:
   if (clash.owner !== model.id) {
     const what = clash.field === "id" ? "its 'id'" : `"${clash.name}" in 'aliases'`;
     const whose = clash.name === clash.owner ? "the id" : "an alias";
-    return { ok: false, code: "name_taken", field: clash.field, message: `Cannot ${verb} model "${model.id}": ${what} is already ${whose} of model "${clash.owner}" (every name must pick one model)` };
+    return { ok: false, code: "name_taken", field: clash.field, name: clash.name, owner: clash.owner, message: `Cannot ${verb} model "${model.id}": ${what} is already ${whose} of model "${clash.owner}" (every name must pick one model)` };
   }
   if (clash.field === "id") return modelExists(model.id);
   return { ok: false, code: "invalid", field: "aliases", message: `Invalid field 'aliases': "${clash.name}" ${clash.name === model.id ? "is the model's own id" : "is listed twice"}` };
@@ -136,7 +141,10 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
 
   const findUpstream = (name: string) => dbUpstreams.find((u) => u.name === name);
   const findModel = (id: string) => dbModels.find((m) => m.id === id);
-  const readOnly = (what: string): CatalogRefusal => ({ ok: false, code: "read_only", message: `${what} comes from the configuration (environment or UPSTREAMS_FILE) and is read-only` });
+  const readOnly = (entry: "upstream" | "model", name: string): CatalogRefusal => ({
+    ok: false, code: "read_only", entry, name,
+    message: `${entry === "upstream" ? "Upstream" : "Model"} "${name}" comes from the configuration (environment or UPSTREAMS_FILE) and is read-only`,
+  });
   const checkDeployments = (deployments: StoredDeployment[], field: string): CatalogRefusal | null => {
     for (const [i, d] of deployments.entries()) {
       if (!upstreams.some((u) => u.name === d.upstream)) return { ok: false, code: "invalid", field: `${field}[${i}].upstream`, message: `Invalid field '${field === "upstream" ? "upstream" : `${field}[${i}].upstream`}': no upstream named "${d.upstream}"` };
@@ -152,17 +160,17 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
     listModels: () => [...config.models.map((m) => modelView(m, "config")), ...dbModels.map((m) => modelView(m, "database"))],
     reload,
     async createUpstream(input) {
-      if (upstreams.some((u) => u.name === input.name) || input.name === "demo") return { ok: false, code: "exists", message: `An upstream named "${input.name}" already exists` };
+      if (upstreams.some((u) => u.name === input.name) || input.name === "demo") return upstreamExists(input.name);
       const inserted = await db.insert(catalogUpstreams).values({ name: input.name, baseUrl: input.base_url.replace(/\/+$/, ""), apiKeysSealed: sealKeys(input), timeoutMs: input.timeout_ms ?? null })
         .onConflictDoNothing().returning({ name: catalogUpstreams.name });
-      if (!inserted[0]) return { ok: false, code: "exists", message: `An upstream named "${input.name}" already exists` };
+      if (!inserted[0]) return upstreamExists(input.name);
       await reload();
       return { ok: true, before: null, after: upstreamView(findUpstream(input.name)!, "database") };
     },
     async updateUpstream(name, input) {
-      if (configUpstream(name)) return readOnly(`Upstream "${name}"`);
+      if (configUpstream(name)) return readOnly("upstream", name);
       const existing = findUpstream(name);
-      if (!existing) return { ok: false, code: "not_found", message: `Upstream "${name}" not found` };
+      if (!existing) return notFound("upstream", name);
       const before = upstreamView(existing, "database");
       const keysGiven = input.api_key !== undefined || input.api_keys !== undefined;
       await db.update(catalogUpstreams).set({
@@ -175,11 +183,11 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
       return { ok: true, before, after: upstreamView(findUpstream(name)!, "database") };
     },
     async deleteUpstream(name) {
-      if (configUpstream(name)) return readOnly(`Upstream "${name}"`);
+      if (configUpstream(name)) return readOnly("upstream", name);
       const existing = findUpstream(name);
-      if (!existing) return { ok: false, code: "not_found", message: `Upstream "${name}" not found` };
+      if (!existing) return notFound("upstream", name);
       const user = dbModels.find((m) => deploymentsOf(m).some((d) => d.upstream === name));
-      if (user) return { ok: false, code: "in_use", message: `Upstream "${name}" still serves model "${user.id}": remove or move the model first` };
+      if (user) return { ok: false, code: "in_use", upstream: name, model: user.id, message: `Upstream "${name}" still serves model "${user.id}": remove or move the model first` };
       await db.delete(catalogUpstreams).where(eq(catalogUpstreams.name, name));
       await reload();
       return { ok: true, before: upstreamView(existing, "database"), after: null };
@@ -203,9 +211,9 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
       return { ok: true, before: null, after: modelView(findModel(input.id)!, "database") };
     },
     async updateModel(id, input) {
-      if (configModel(id)) return readOnly(`Model "${id}"`);
+      if (configModel(id)) return readOnly("model", id);
       const existing = findModel(id);
-      if (!existing) return { ok: false, code: "not_found", message: `Model "${id}" not found` };
+      if (!existing) return notFound("model", id);
       const deployments = storedDeployments(input, id);
       if (deployments) {
         const bad = checkDeployments(deployments, input.deployments ? "deployments" : "upstream");
@@ -232,9 +240,9 @@ export async function openCatalog(db: Db, options: { config: { readonly models: 
       return { ok: true, before, after: modelView(findModel(id)!, "database") };
     },
     async deleteModel(id) {
-      if (configModel(id)) return readOnly(`Model "${id}"`);
+      if (configModel(id)) return readOnly("model", id);
       const existing = findModel(id);
-      if (!existing) return { ok: false, code: "not_found", message: `Model "${id}" not found` };
+      if (!existing) return notFound("model", id);
       // Usage records keep the model's id as text, so its history stays readable after it is removed.
       await db.delete(catalogModels).where(eq(catalogModels.id, id));
       await reload();

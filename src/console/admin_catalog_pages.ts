@@ -18,7 +18,10 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
   const { catalog } = deps;
   const page = (ctx: PageContext, extra: { errors?: FormErrors & { form_id?: string }; notice?: string; testCall?: TestCallResult } = {}) =>
     AdminCatalogPage({ ctx, upstreams: catalog.listUpstreams(), models: catalog.listModels(), ...extra });
-  /** Runs a catalog change from a form: back to the page when done, else the page with the error next to its field. */
+  /**
+   * Runs a catalog change from a form: back to the page when done, else the page with the error next to its field,
+   * in the page's language (a refusal by its reason; a field by the catalog's own wording, which replaces errorText's).
+   */
   const submit = async (c: FormContext, formId: string | undefined, values: Record<string, string>, run: () => Promise<{ ok: true } | Parameters<typeof catalogRefusal>[0]>) => {
     try {
       const result = await run();
@@ -26,7 +29,7 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
       return redirectTo("/admin/catalog?saved=1", c.htmx);
     } catch (error) {
       c.set.status = error instanceof HttpError ? error.status : 400;
-      return c.html(page(c.page, { errors: { ...localizeFieldErrors(c.page, formErrors(error, values), formId), form_id: formId } }));
+      return c.html(page(c.page, { errors: { ...localizeFieldErrors(c.page, formErrors(error, values, { t: c.page.t }), formId), form_id: formId } }));
     }
   };
 

@@ -194,7 +194,7 @@ for (const backend of BACKENDS) {
       const catalog = hub.runtime.deps.catalog;
       expect((await catalog.createModel({ id: "names-model", aliases: ["names-alias"], upstream: "names-up" })).ok).toBe(true);
       try {
-        for (const [id, message] of [["names-alias", "Cannot create model &quot;names-alias&quot;: its &#x27;id&#x27; is already an alias of model &quot;names-model&quot; (every name must pick one model)"], ["demo", "A model with id &quot;demo&quot; already exists"]]) {
+        for (const [id, message] of [["names-alias", "The name “names-alias” already belongs to the model “names-model”: every id and alias must name one model."], ["demo", "A model with id “demo” already exists."]]) {
           const response = await admin.post("/admin/models", { id: id!, upstream: "names-up", input_price: "0", output_price: "0", intent: "save" });
           expect([id, response.status]).toEqual([id, 409]);
           const html = await response.text();

@@ -78,6 +78,22 @@ function refusalText(t: Translate, error: HttpError): string | null {
         return t("error.webhookUrlPrivate");
       case "webhook_host_unresolved":
         return t("error.webhookHostUnresolved", { host: reason.host });
+      case "upstream_exists":
+        return t("error.upstreamExists", { upstream: reason.upstream });
+      case "upstream_not_found":
+        return t("error.upstreamNotFound", { upstream: reason.upstream });
+      case "upstream_read_only":
+        return t("error.upstreamReadOnly", { upstream: reason.upstream });
+      case "upstream_in_use":
+        return t("error.upstreamInUse", { upstream: reason.upstream, model: reason.model });
+      case "catalog_model_exists":
+        return t("error.catalogModelExists", { model: reason.model });
+      case "catalog_model_not_found":
+        return t("error.catalogModelNotFound", { model: reason.model });
+      case "catalog_model_read_only":
+        return t("error.catalogModelReadOnly", { model: reason.model });
+      case "model_name_taken":
+        return t("error.modelNameTaken", { name: reason.name, owner: reason.owner });
     }
   }
   switch (error.code) {

@@ -42,6 +42,14 @@ export const ERRORS_ZH = {
   "error.webhookUrlCredentials": "网址中不能包含用户名或密码。",
   "error.webhookUrlPrivate": "该网址指向本机、链路本地或内网地址，Webhook 不能使用。",
   "error.webhookHostUnresolved": "无法解析主机 “{host}”，请检查网址。",
+  "error.upstreamExists": "已存在名为 “{upstream}” 的上游。",
+  "error.upstreamNotFound": "找不到上游 “{upstream}”，它可能已被删除。",
+  "error.upstreamReadOnly": "上游 “{upstream}” 来自配置（环境变量或 UPSTREAMS_FILE），只读。",
+  "error.upstreamInUse": "上游 “{upstream}” 仍在为模型 “{model}” 提供服务：请先删除该模型或将其改用其他上游。",
+  "error.catalogModelExists": "已存在 id 为 “{model}” 的模型。",
+  "error.catalogModelNotFound": "找不到模型 “{model}”，它可能已被删除。",
+  "error.catalogModelReadOnly": "模型 “{model}” 来自配置（环境变量或 UPSTREAMS_FILE），只读。",
+  "error.modelNameTaken": "名称 “{name}” 已属于模型 “{owner}”：每个 id 和别名只能对应一个模型。",
 } as const;
 
 export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
@@ -85,4 +93,12 @@ export const ERRORS_EN: Record<keyof typeof ERRORS_ZH, string> = {
   "error.webhookUrlCredentials": "The URL must not contain a user name or password.",
   "error.webhookUrlPrivate": "The URL points to a loopback, link-local or private address, which webhooks cannot use.",
   "error.webhookHostUnresolved": "The host “{host}” could not be resolved. Check the URL.",
+  "error.upstreamExists": "An upstream named “{upstream}” already exists.",
+  "error.upstreamNotFound": "The upstream “{upstream}” was not found; it may have been removed.",
+  "error.upstreamReadOnly": "The upstream “{upstream}” comes from the configuration (environment or UPSTREAMS_FILE) and is read-only.",
+  "error.upstreamInUse": "The upstream “{upstream}” still serves the model “{model}”: remove the model or move it to another upstream first.",
+  "error.catalogModelExists": "A model with id “{model}” already exists.",
+  "error.catalogModelNotFound": "The model “{model}” was not found; it may have been removed.",
+  "error.catalogModelReadOnly": "The model “{model}” comes from the configuration (environment or UPSTREAMS_FILE) and is read-only.",
+  "error.modelNameTaken": "The name “{name}” already belongs to the model “{owner}”: every id and alias must name one model.",
 };

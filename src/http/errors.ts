@@ -71,7 +71,11 @@ export type ErrorReason =
   | { kind: "quota_exceeded"; used: number; limit: number }
   | { kind: "model_not_found"; model: string }
   | { kind: "webhook_url_not_http" | "webhook_url_credentials" | "webhook_url_private" }
-  | { kind: "webhook_host_unresolved"; host: string };
+  | { kind: "webhook_host_unresolved"; host: string }
+  | { kind: "upstream_exists" | "upstream_not_found" | "upstream_read_only"; upstream: string }
+  | { kind: "catalog_model_exists" | "catalog_model_not_found" | "catalog_model_read_only"; model: string }
+  | { kind: "upstream_in_use"; upstream: string; model: string }
+  | { kind: "model_name_taken"; name: string; owner: string };
 
 /** A failure with a code that maps to an HTTP status and either error shape. */
 export class HttpError extends Error {
