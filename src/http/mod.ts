@@ -5,7 +5,7 @@ export type { ErrorCode, ErrorReason } from "./errors.ts";
 export { healthRoutes } from "./health.ts";
 export { jsonInteger } from "./numbers.ts";
 export { apiError, httpPlugin, lastResortResponse, PAGE_SECURITY_HEADERS } from "./plugins.ts";
-export { plainHost, requestPath } from "./request_path.ts";
+export { plainHost, requestPath, requestTarget } from "./request_path.ts";
 export { CONTROL_CHARACTER_PROBLEM } from "./text.ts";
 export { parsePayload, validationError } from "./validate.ts";
 export type { SchemaIssue } from "./validate.ts";

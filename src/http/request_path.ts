@@ -5,7 +5,15 @@
  * "/path" when the Host is missing or malformed). Never throws.
  */
 export function requestPath(request: Request): string {
-  const url = request.url;
+  return rawTarget(request.url, true);
+}
+
+/** The path and query of `request` ("/path?a=1"), without a fragment, read from the raw URL like requestPath(). Never throws. */
+export function requestTarget(request: Request): string {
+  return rawTarget(request.url, false);
+}
+
+function rawTarget(url: string, pathOnly: boolean): string {
   let start = 0;
   if (!url.startsWith("/")) {
     const scheme = url.indexOf("://");
@@ -15,7 +23,7 @@ export function requestPath(request: Request): string {
   let end = url.length;
   for (let i = start; i < url.length; i++) {
     const c = url.charCodeAt(i);
-    if (c === 63 /* ? */ || c === 35 /* # */) {
+    if ((pathOnly && c === 63) /* ? */ || c === 35 /* # */) {
       end = i;
       break;
     }

@@ -7,7 +7,7 @@ import { BACKENDS, freshPostgresUrl } from "../testing/databases.ts";
 import { TEST_JWT_SECRET } from "../testing/harness.ts";
 import { type HubProcess, spawnHub } from "../testing/process.ts";
 import { rawRequest } from "../testing/raw_http.ts";
-import { plainHost, requestPath } from "./request_path.ts";
+import { plainHost, requestPath, requestTarget } from "./request_path.ts";
 
 const withUrl = (url: string) => ({ url, headers: new Headers() }) as Request;
 
@@ -22,6 +22,15 @@ describe("requestPath()", () => {
     expect(requestPath(withUrl("/health?x=1"))).toBe("/health");
     expect(requestPath(withUrl("/"))).toBe("/");
     expect(requestPath(withUrl(""))).toBe("/");
+  });
+});
+
+describe("requestTarget()", () => {
+  test("takes the path and query, without the fragment", () => {
+    expect(requestTarget(withUrl("http://localhost/dashboard/logs?model=m&status=5xx#f"))).toBe("/dashboard/logs?model=m&status=5xx");
+    expect(requestTarget(withUrl("http://localhost/a#x?y"))).toBe("/a");
+    expect(requestTarget(withUrl("/usage?days=90"))).toBe("/usage?days=90");
+    expect(requestTarget(withUrl("http://<x>"))).toBe("/");
   });
 });
 
