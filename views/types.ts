@@ -11,6 +11,8 @@ export interface PageContext {
   lang: Lang;
   csrf: string;
   path: string;
+  /** Where the language switch returns: this page's GET URL (path and query), which a form's POST path may not be. */
+  here: string;
   user: { email: string; fullName: string | null; plan: string; admin?: boolean } | null;
 }
 

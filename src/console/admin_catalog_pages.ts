@@ -8,8 +8,11 @@ import type { FormErrors, PageContext } from "../../views/types.ts";
 import { consoleActor, formValues, numberField, requireAdmin } from "./admin_guard.ts";
 import { localizeFieldErrors, parseDeploymentLines } from "./admin_catalog_forms.ts";
 import { formErrors } from "./forms.ts";
-import { redirectTo } from "./render.ts";
+import { pageAt, redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession } from "./session.ts";
+
+/** The page every catalog form lives on (and, for a POST, what its language switch opens). */
+const CATALOG = "/admin/catalog";
 
 type FormContext = { page: PageContext; htmx: boolean; set: { status?: number | string }; html(v: JSX.Element): unknown };
 
@@ -26,17 +29,17 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
     try {
       const result = await run();
       if (!result.ok) throw catalogRefusal(result);
-      return redirectTo("/admin/catalog?saved=1", c.htmx);
+      return redirectTo(`${CATALOG}?saved=1`, c.htmx);
     } catch (error) {
       c.set.status = error instanceof HttpError ? error.status : 400;
-      return c.html(page(c.page, { errors: { ...localizeFieldErrors(c.page, formErrors(error, values, { t: c.page.t }), formId), form_id: formId } }));
+      return c.html(page(pageAt(c.page, CATALOG), { errors: { ...localizeFieldErrors(c.page, formErrors(error, values, { t: c.page.t }), formId), form_id: formId } }));
     }
   };
 
   return new Elysia()
     .use(consoleSession(deps))
     .onBeforeHandle(requireAdmin())
-    .get("/admin/catalog", ({ page: ctx, query, html }) => html(page(ctx, { notice: query.saved ? ctx.t("admin.saved") : undefined })))
+    .get(CATALOG, ({ page: ctx, query, html }) => html(page(ctx, { notice: query.saved ? ctx.t("admin.saved") : undefined })))
     .post("/admin/upstreams", (c) => {
       const values = formValues(c.body, ["name", "base_url", "api_key"]);
       return submit(c, "upstream", { name: values.name, base_url: values.base_url }, async () => {
@@ -77,7 +80,7 @@ export function adminCatalogPages(deps: ConsoleDeps & AdminDeps) {
           return await submit(c, "model", shown, () => Promise.reject(error));
         }
         const testCall = await testModelCall(catalog.upstreams(), { upstream: input.upstream!, upstreamModel: input.upstream_model ?? input.id });
-        return c.html(page(c.page, { errors: { values: shown, form_id: "model" }, testCall }));
+        return c.html(page(pageAt(c.page, CATALOG), { errors: { values: shown, form_id: "model" }, testCall }));
       }
       return submit(c, "model", shown, async () => {
         const input = parse();

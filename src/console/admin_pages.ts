@@ -9,7 +9,7 @@ import { AdminUserPage, AdminUsersPage } from "../../views/pages/admin/users.tsx
 import type { FormErrors, PageContext } from "../../views/types.ts";
 import { consoleActor, formValues, numberField, requireAdmin } from "./admin_guard.ts";
 import { formErrors } from "./forms.ts";
-import { redirectTo } from "./render.ts";
+import { pageAt, redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession } from "./session.ts";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
@@ -65,8 +65,11 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
       if (!shown) set.status = 404;
       return html(shown ?? AdminUsersPage({ ctx: page, filter: { q: "", plan: "", status: "", role: "" }, users: [], nextHref: null }));
     })
-    .post("/admin/users/:id/:action", async ({ page, params, body, user, htmx, html, set }) => {
+    .post("/admin/users/:id/:action", async ({ page: posted, params, body, user, htmx, html, set }) => {
       const id = userId(params.id);
+      // The forms live on the user's page; with no such user, the list stands in (as GET /admin/users/:id shows it).
+      const page = pageAt(posted, `/admin/users/${id}`);
+      const noUser = () => AdminUsersPage({ ctx: pageAt(posted, "/admin/users"), filter: { q: "", plan: "", status: "", role: "" }, users: [], nextHref: null });
       const values = formValues(body, ["plan", "monthly_quota", "rate_limit_ceiling", "is_active", "role"]);
       try {
         if (params.action === "reset") {
@@ -86,8 +89,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
       } catch (error) {
         const errors = formErrors(error, values, { t: page.t });
         set.status = error instanceof HttpError ? error.status : 400;
-        const shown = await showUser(page, id, { errors });
-        return html(shown ?? AdminUsersPage({ ctx: page, filter: { q: "", plan: "", status: "", role: "" }, users: [], nextHref: null }));
+        return html((await showUser(page, id, { errors })) ?? noUser());
       }
     })
     .get("/admin/plans", ({ page, query, html }) => html(AdminPlansPage({ ctx: page, plans: PLAN_NAMES.map((n) => planView(PLANS[n])), notice: query.saved ? page.t("admin.saved") : undefined })))
@@ -100,7 +102,7 @@ export function adminPages(deps: ConsoleDeps & AdminDeps) {
         return redirectTo("/admin/plans?saved=1", htmx);
       } catch (error) {
         set.status = error instanceof HttpError ? error.status : 400;
-        return html(AdminPlansPage({ ctx: page, plans: PLAN_NAMES.map((n) => planView(PLANS[n])), errors: { ...formErrors(error, values, { t: page.t }), plan: params.name } }));
+        return html(AdminPlansPage({ ctx: pageAt(page, "/admin/plans"), plans: PLAN_NAMES.map((n) => planView(PLANS[n])), errors: { ...formErrors(error, values, { t: page.t }), plan: params.name } }));
       }
     })
     .get("/admin/audit", async ({ page, query, html }) => {

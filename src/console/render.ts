@@ -1,5 +1,6 @@
 // Small helpers for console responses: full page vs htmx fragment, redirects that work with and without htmx.
 import { plainHost } from "../http/mod.ts";
+import type { PageContext } from "../../views/types.ts";
 
 /** True for requests htmx made (it sends HX-Request: true). */
 export function isHtmx(headers: Record<string, string | undefined>): boolean {
@@ -11,6 +12,11 @@ export function redirectTo(location: string, htmx: boolean, headers: Record<stri
   return htmx
     ? new Response(null, { status: 200, headers: { "hx-redirect": location, ...headers } })
     : new Response(null, { status: 303, headers: { location, ...headers } });
+}
+
+/** `page` shown as the GET page `here` (a form's POST path may have no page): where its language switch returns. */
+export function pageAt(page: PageContext, here: string): PageContext {
+  return { ...page, here };
 }
 
 /** A same-site path to return to, or the fallback (never another origin). */

@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { type AuthDeps, accountFromClaims, SESSION_COOKIE, tokenPlugin, type User } from "../auth/mod.ts";
 import { isDatabaseUnavailable } from "../db/mod.ts";
 import type { GatewayDeps } from "../gateway/mod.ts";
-import { PAGE_SECURITY_HEADERS, requestPath } from "../http/mod.ts";
+import { PAGE_SECURITY_HEADERS, requestPath, requestTarget } from "../http/mod.ts";
 import type { KeysDeps } from "../keys/mod.ts";
 import { Alert, ErrorPage } from "../../views/partials/alert.tsx";
 import type { PageContext } from "../../views/types.ts";
@@ -62,11 +62,13 @@ export function consoleSession(deps: ConsoleDeps) {
         }
       }
       const csrf = csrfToken(config.jwtSecret, { sessionId, preSession });
+      const path = requestPath(request);
       const page: PageContext = {
         t: translator(lang),
         lang,
         csrf,
-        path: requestPath(request),
+        path,
+        here: hereOf(request, path),
         user: user ? { email: user.email, fullName: user.fullName, plan: user.plan, admin: user.role === "admin" } : null,
       };
       return { page, user, sessionId, sessionEnded, htmx: isHtmx(headers), csrf };
@@ -81,6 +83,13 @@ export function consoleSession(deps: ConsoleDeps) {
         return html(htmx ? Alert({ message }) : ErrorPage({ status: 403, message, lang: page.lang }));
       }
     });
+}
+
+/** The page's own URL for a GET; for a form's POST its path, which handlers that render another page's form replace (pageAt). */
+function hereOf(request: Request, path: string): string {
+  if (request.method !== "GET" && request.method !== "HEAD") return path;
+  // safeNext() refuses a backslash (browsers read "\\" as "/"); in a query "%5C" reads back as the same character.
+  return requestTarget(request).replaceAll("\\", "%5C");
 }
 
 /** For pages that need a signed-in user: visitors go to the login page. */
