@@ -12,7 +12,7 @@ import { Alert, ErrorPage } from "../../views/partials/alert.tsx";
 import { KeysSection, KeyTableRow } from "../../views/partials/keys.tsx";
 import type { CreatedKey, FormErrors, PageContext } from "../../views/types.ts";
 import { formErrors, keyDetail, keyRow } from "./forms.ts";
-import { hubBaseUrl, redirectTo } from "./render.ts";
+import { hubBaseUrl, pageAt, redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession, requireUser } from "./session.ts";
 
 const DAY_MS = 86_400_000;
@@ -92,7 +92,7 @@ export function keyPages(deps: ConsoleDeps) {
         return html(Alert({ message: page.t("error.keyNotFound") }));
       }
       const confirmed = htmx || (body as Record<string, string>).confirm === "yes";
-      if (!confirmed) return html(ConfirmRevokePage({ ctx: page, item: keyRow(key) }));
+      if (!confirmed) return html(ConfirmRevokePage({ ctx: pageAt(page, "/dashboard/api-keys"), item: keyRow(key) }));
       const revoked = await revokeApiKey(db, user!.id, id);
       if (revoked.ok) deps.onKeyRevoked(revoked.key.keyHash);
       // The page's show-once secret panel goes with the revoke (app.js listens), whichever key it showed.

@@ -76,4 +76,23 @@ describe("language switch", () => {
     }
   });
 
+  test("settings, a revoke's confirmation and a refused password reset switch to their GET pages", async () => {
+    await admin.open("/dashboard/settings");
+    let response = await admin.post("/dashboard/settings/password", { current_password: "x", new_password: "short" });
+    expect(response.status).toBe(422);
+    expect(switchNext(await response.text())).toBe("/dashboard/settings");
+    response = await admin.post("/dashboard/settings/webhooks", { url: "https://hooks.example/x" });
+    expect(switchNext(await response.text())).toBe("/dashboard/settings");
+    await admin.open("/dashboard/api-keys");
+    expect((await admin.post("/dashboard/api-keys", { name: "lang key" })).status).toBe(200);
+    const keys = await admin.open("/dashboard/api-keys");
+    const id = /href="\/dashboard\/api-keys\/(\d+)"/.exec(keys)![1];
+    response = await admin.post(`/dashboard/api-keys/${id}/revoke`, {});
+    expect(switchNext(await response.text())).toBe("/dashboard/api-keys");
+    const visitor = new Visitor(hub, "198.51.100.22");
+    await visitor.open("/reset-password?token=lang-token");
+    response = await visitor.post("/reset-password", { token: "lang-token", password: "short" });
+    expect(response.status).toBe(422);
+    expect(switchNext(await response.text())).toBe("/reset-password?token=lang-token");
+  });
 });

@@ -6,7 +6,7 @@ import type { WebhooksDeps } from "../webhooks/mod.ts";
 import { ForgotBlock, ForgotPage, ResetBlock, ResetPage, type ResetState, VerifyPage } from "../../views/pages/recovery.tsx";
 import { VerifyBanner } from "../../views/partials/verify_banner.tsx";
 import { formErrors } from "./forms.ts";
-import { redirectTo } from "./render.ts";
+import { pageAt, redirectTo } from "./render.ts";
 import { type ConsoleDeps, consoleSession } from "./session.ts";
 
 /** What the account pages (recovery and settings) need beyond every console page's deps. */
@@ -69,7 +69,9 @@ export function recoveryPages(deps: AccountConsoleDeps) {
       else reset = (await resetPassword(db, { token, password }, config.passwordCost)) ? { state: "done" } : { state: "invalid" };
       if (reset.state === "done" && !htmx) return redirectTo("/reset-password?done=1", false);
       set.status = reset.state === "invalid" ? 400 : reset.state === "form" ? 422 : 200;
-      return html(htmx ? ResetBlock({ ctx: page, reset }) : ResetPage({ ctx: page, reset }));
+      // The token came in the body: the language switch reopens the form from the mailed link, not an "invalid link" page.
+      const shownAt = reset.state === "form" ? pageAt(page, `/reset-password?token=${encodeURIComponent(token)}`) : page;
+      return html(htmx ? ResetBlock({ ctx: page, reset }) : ResetPage({ ctx: shownAt, reset }));
     })
     .get("/verify-email", async ({ page, query, html, set }) => {
       const token = tokenOf(query.token);

@@ -7,7 +7,7 @@ import { SettingsPage, type SettingsProps } from "../../views/pages/settings.tsx
 import { DeleteSection, PasswordSection, SessionsSection } from "../../views/partials/settings.tsx";
 import type { FormErrors, Notice, PageContext } from "../../views/types.ts";
 import { type AccountConsoleDeps, passwordLengthOk } from "./recovery_pages.ts";
-import { redirectTo } from "./render.ts";
+import { pageAt, redirectTo } from "./render.ts";
 import { consoleSession, requireUser } from "./session.ts";
 import { sessionRows, webhookRows } from "./settings_rows.ts";
 
@@ -47,7 +47,7 @@ export function settingsPages(deps: AccountConsoleDeps) {
     const notice: Notice = ok ? { kind: "ok", message: c.page.t(done === "others-ended" ? "sessions.othersEnded" : "sessions.ended") } : { kind: "error", message: c.page.t("sessions.gone") };
     if (!ok) c.set.status = 404;
     if (c.htmx) return c.html(SessionsSection({ ctx: c.page, sessions: await sessionRows(db, c.user!.id, c.sessionId, c.page.t("sessions.unknown")), notice }));
-    return ok ? redirectTo(`${SETTINGS}?done=${done}#sessions-section`, false) : c.html(await settingsPage(db, { ...c, user: c.user! }, { sessionsNotice: notice }));
+    return ok ? redirectTo(`${SETTINGS}?done=${done}#sessions-section`, false) : c.html(await settingsPage(db, { ...c, page: pageAt(c.page, SETTINGS), user: c.user! }, { sessionsNotice: notice }));
   }
 
   return new Elysia()
@@ -66,7 +66,7 @@ export function settingsPages(deps: AccountConsoleDeps) {
       }
       set.status = 422;
       const errors = { fields };
-      return html(htmx ? PasswordSection({ ctx: page, errors }) : await settingsPage(db, { page, user: user!, sessionId }, { password: { errors } }));
+      return html(htmx ? PasswordSection({ ctx: page, errors }) : await settingsPage(db, { page: pageAt(page, SETTINGS), user: user!, sessionId }, { password: { errors } }));
     })
     .post(`${SETTINGS}/sessions/end-others`, async (c) => {
       await endOtherSessions(db, c.user!.id, c.sessionId);
@@ -97,6 +97,6 @@ export function settingsPages(deps: AccountConsoleDeps) {
         errors = deleted.code === "last_admin" ? { form: page.t("error.lastAdmin") } : { fields: { password: page.t("settings.wrongPassword") } };
       }
       set.status = errors.form ? 409 : 422;
-      return html(htmx ? DeleteSection({ ctx: page, errors }) : await settingsPage(db, { page, user: user!, sessionId }, { deleteErrors: errors }));
+      return html(htmx ? DeleteSection({ ctx: page, errors }) : await settingsPage(db, { page: pageAt(page, SETTINGS), user: user!, sessionId }, { deleteErrors: errors }));
     });
 }

@@ -6,7 +6,7 @@ import { WebhooksSection, type WebhooksProps } from "../../views/partials/webhoo
 import type { FormErrors, Notice } from "../../views/types.ts";
 import { formErrors } from "./forms.ts";
 import type { AccountConsoleDeps } from "./recovery_pages.ts";
-import { redirectTo } from "./render.ts";
+import { pageAt, redirectTo } from "./render.ts";
 import { consoleSession, requireUser } from "./session.ts";
 import { SETTINGS, settingsPage } from "./settings_pages.ts";
 import { webhookRows } from "./settings_rows.ts";
@@ -35,7 +35,7 @@ export function webhookPages(deps: AccountConsoleDeps) {
       }
       // The secret cannot travel through a redirect: both answers render it, this once.
       const props = { webhooks: await webhookRows(db, user!.id), errors, created };
-      return html(htmx ? WebhooksSection({ ctx: page, ...props }) : await settingsPage(db, { page, user: user!, sessionId }, { webhooks: props }));
+      return html(htmx ? WebhooksSection({ ctx: page, ...props }) : await settingsPage(db, { page: pageAt(page, SETTINGS), user: user!, sessionId }, { webhooks: props }));
     })
     .post(`${SETTINGS}/webhooks/:id/:action`, async ({ page, user, sessionId, params, htmx, html, set }) => {
       const id = webhookId(params.id);
@@ -55,6 +55,6 @@ export function webhookPages(deps: AccountConsoleDeps) {
         notice = { kind: "ok", message: page.t("webhooks.testSent") };
       }
       const props = { webhooks: await webhookRows(db, user!.id), notice };
-      return html(htmx ? WebhooksSection({ ctx: page, ...props }) : await settingsPage(db, { page, user: user!, sessionId }, { webhooks: props }));
+      return html(htmx ? WebhooksSection({ ctx: page, ...props }) : await settingsPage(db, { page: pageAt(page, SETTINGS), user: user!, sessionId }, { webhooks: props }));
     });
 }
