@@ -63,6 +63,18 @@
   document.addEventListener("DOMContentLoaded", function () { localiseTimes(document); });
   document.addEventListener("htmx:after:swap", function () { localiseTimes(document); });
 
+  // An htmx filter or range pushes its URL: the language switch follows it, so the other language shows the same rows.
+  // Pushed entries only: a page a form's POST rendered keeps the GET page the server named. A backslash goes as "%5C" (next refuses one).
+  function followPushedUrl() {
+    var link = document.querySelector("a[data-lang-switch]");
+    if (!link || !(history.state && history.state.htmx)) return;
+    var url = new URL(link.href, location.href);
+    url.searchParams.set("next", (location.pathname + location.search).replace(/\\/g, "%5C"));
+    link.setAttribute("href", url.pathname + url.search);
+  }
+  ["htmx:after:history:push", "htmx:after:history:replace"].forEach(function (name) { document.addEventListener(name, followPushedUrl); });
+  window.addEventListener("popstate", followPushedUrl);
+
   // Usage charts: a tap opens that day's tooltip (Safari does not focus buttons on tap, so :focus alone is not
   // enough) and closes the others; arrow keys move between days, Escape closes.
   function closeTips(except) {

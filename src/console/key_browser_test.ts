@@ -110,6 +110,8 @@ for (const width of [375, 1280]) {
         await page.click("#key-usage nav.tabs a:first-child");
         await page.waitForFunction(() => document.querySelectorAll("#chart-requests .chart-col").length === 7);
         expect(page.url()).toContain("?days=7");
+        // The language switch follows the pushed URL: the other language keeps the range.
+        expect(await page.getAttribute("a[data-lang-switch]", "href")).toBe(`/lang?to=en&next=${encodeURIComponent(`/dashboard/api-keys/${key.id}?days=7`)}`);
         const week = await axisLabels(page, "#chart-requests");
         expect(week.days).toBe(7);
         expect(week.smallest).toBeGreaterThanOrEqual(11);

@@ -53,7 +53,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
                 <nav class={ctx.user ? "main wide" : "main"} aria-label={ctx.t("nav.label")}>{links}</nav>
               ) : ""}
               <div class="top-actions">
-                <a class="button secondary" href={`/lang?to=${otherLang}&next=${encodeURIComponent(ctx.here)}`} lang={otherLang} hreflang={otherLang} safe>{ctx.t("lang.switch")}</a>
+                <a class="button secondary" href={`/lang?to=${otherLang}&next=${encodeURIComponent(ctx.here)}`} data-lang-switch lang={otherLang} hreflang={otherLang} safe>{ctx.t("lang.switch")}</a>
                 {ctx.user ? (
                   <form method="post" action="/logout">
                     <input type="hidden" name="_csrf" value={ctx.csrf} />
