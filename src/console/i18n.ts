@@ -36,7 +36,7 @@ const zh = {
   "login.register": "立即注册",
   "register.title": "注册 AI Hub 账户",
   "register.submit": "注册",
-  "register.haveAccount": "已有账户?",
+  "register.haveAccount": "已有账户？",
   "register.login": "立即登录",
   "field.email": "邮箱地址",
   "field.password": "密码",

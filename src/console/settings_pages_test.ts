@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { findUserByEmail } from "../auth/mod.ts";
-import { users } from "../db/schema/mod.ts";
+import { users, webhookDeliveries } from "../db/schema/mod.ts";
 import { BACKENDS } from "../testing/databases.ts";
 import { Visitor } from "../testing/console_visitor.ts";
 import { createTestHub, type TestHub } from "../testing/harness.ts";
@@ -128,6 +128,7 @@ describe("console settings", () => {
     expect(created.status).toBe(200);
     const page = await created.text();
     const secret = /id="new-webhook-secret"[^>]*value="(whsec_[\w-]+)"/.exec(page)?.[1];
+    expect(page).toMatch(/id="new-webhook-secret"[^>]*aria-label="Webhook 签名密钥"/);
     expect(secret).toBeString();
     expect(page).toContain("quota.threshold, key.revoked");
     const reloaded = await owner.open("/dashboard/settings");
@@ -141,6 +142,11 @@ describe("console settings", () => {
     expect(afterTest).toContain("测试事件已加入发送队列。");
     expect(afterTest).toContain("webhook.test");
     expect(afterTest).toContain("等待发送");
+    // Tried once and refused (the sender retries it): said so, not "waiting to send".
+    await hub.runtime.deps.database.db.update(webhookDeliveries).set({ attempts: 1, responseCode: 404, lastError: "HTTP 404" }).where(eq(webhookDeliveries.webhookId, Number(id)));
+    const retrying = await owner.open("/dashboard/settings");
+    expect(retrying).toContain("发送失败，将重试");
+    expect(retrying).not.toContain("等待发送");
 
     const htmxCreated = await owner.post("/dashboard/settings/webhooks", { url: "http://127.0.0.1:9/other", "event.key.expiring": "on" }, HTMX);
     const fragment = await htmxCreated.text();

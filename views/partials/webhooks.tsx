@@ -10,11 +10,12 @@ const EVENTS = [
   ["key.revoked", "webhooks.event.revoked"],
 ] as const;
 
-function DeliveryStatus(props: { ctx: PageContext; status: string }): JSX.Element {
+/** A delivery's state; a pending one that was already tried (and refused) says it will be retried. */
+function DeliveryStatus(props: { ctx: PageContext; status: string; attempts: number }): JSX.Element {
   const { ctx, status } = props;
   if (status === "delivered") return <span class="badge ok" safe>{ctx.t("webhooks.status.delivered")}</span>;
   if (status === "failed") return <span class="badge off" safe>{ctx.t("webhooks.status.failed")}</span>;
-  return <span class="badge warn" safe>{ctx.t("webhooks.status.pending")}</span>;
+  return <span class="badge warn" safe>{ctx.t(props.attempts > 0 ? "webhooks.status.retrying" : "webhooks.status.pending")}</span>;
 }
 
 function Deliveries(props: { ctx: PageContext; deliveries: DeliveryRow[] }): JSX.Element {
@@ -36,7 +37,7 @@ function Deliveries(props: { ctx: PageContext; deliveries: DeliveryRow[] }): JSX
           {props.deliveries.map((d) => (
             <tr>
               <td class="mono" data-label={ctx.t("webhooks.col.event")} safe>{d.type}</td>
-              <td data-label={ctx.t("webhooks.col.status")}><DeliveryStatus ctx={ctx} status={d.status} />{d.lastError ? <div class="small muted" safe>{d.lastError}</div> : ""}</td>
+              <td data-label={ctx.t("webhooks.col.status")}><DeliveryStatus ctx={ctx} status={d.status} attempts={d.attempts} />{d.lastError ? <div class="small muted" safe>{d.lastError}</div> : ""}</td>
               <td class="num mono" data-label={ctx.t("webhooks.col.code")} safe>{d.responseCode === null ? "—" : String(d.responseCode)}</td>
               <td class="num opt" data-label={ctx.t("webhooks.col.attempts")} safe>{String(d.attempts)}</td>
               <td class="mono opt" data-label={ctx.t("webhooks.col.time")} safe>{d.createdAt.replace("T", " ").slice(0, 19)}</td>
@@ -98,7 +99,7 @@ export function WebhooksSection(props: WebhooksProps): JSX.Element {
           <p><strong safe>{`${ctx.t("webhooks.created")}: ${props.created.url}`}</strong></p>
           <p safe>{ctx.t("webhooks.secretWarning")}</p>
           <div class="secret">
-            <input id="new-webhook-secret" type="text" readonly value={props.created.secret} aria-label={ctx.t("webhooks.created")} />
+            <input id="new-webhook-secret" type="text" readonly value={props.created.secret} aria-label={ctx.t("webhooks.secretLabel")} />
             <button type="button" data-copy="new-webhook-secret" data-copy-status="webhook-copy-status" data-copied={ctx.t("keys.copied")} safe>{ctx.t("keys.copy")}</button>
           </div>
           <p class="small muted" id="webhook-copy-status" aria-live="polite"></p>
