@@ -59,6 +59,16 @@ describe("public pages", () => {
     expect(html).toContain('href="/models"');
   });
 
+  test("pages name the hub's icon, and /favicon.ico serves it (browsers ask there first)", async () => {
+    expect(await (await hub.request("/")).text()).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>');
+    for (const path of ["/static/favicon.svg", "/favicon.ico"]) {
+      const icon = await hub.request(path);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+      expect(await icon.text()).toStartWith("<svg");
+    }
+  });
+
   test("/ in English", async () => {
     const html = await (await hub.request("/", { headers: EN })).text();
     expect(html).toContain("AI Hub: one key for every model");

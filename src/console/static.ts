@@ -9,18 +9,24 @@ const FILES = new Map<string, { path: string; type: string }>(Object.entries({
   "app.js": { path: `${ROOT}static/app.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${ROOT}static/app.css`, type: "text/css; charset=utf-8" },
   "docs.css": { path: `${ROOT}static/docs.css`, type: "text/css; charset=utf-8" },
+  "favicon.svg": { path: `${ROOT}static/favicon.svg`, type: "image/svg+xml" },
   "swagger-init.js": { path: `${ROOT}static/swagger-init.js`, type: "text/javascript; charset=utf-8" },
   "swagger-a11y.css": { path: `${ROOT}static/swagger-a11y.css`, type: "text/css; charset=utf-8" },
   "swagger-ui.css": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui.css`, type: "text/css; charset=utf-8" },
   "swagger-ui-bundle.js": { path: `${ROOT}node_modules/swagger-ui-dist/swagger-ui-bundle.js`, type: "text/javascript; charset=utf-8" },
 }));
 
-/** GET /static/:file for the known files only. */
+/** The known file `name` as a response, or a 404. */
+async function serve(name: string): Promise<Response> {
+  const entry = FILES.get(name);
+  const file = entry ? Bun.file(entry.path) : null;
+  if (!entry || !file || !(await file.exists())) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
+  return new Response(file, { headers: { "content-type": entry.type, "cache-control": "public, max-age=3600" } });
+}
+
+/** GET /static/:file for the known files only, and the icon where browsers look for it first. */
 export function staticRoutes() {
-  return new Elysia().get("/static/:file", async ({ params }) => {
-    const entry = FILES.get(params.file);
-    const file = entry ? Bun.file(entry.path) : null;
-    if (!entry || !file || !(await file.exists())) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
-    return new Response(file, { headers: { "content-type": entry.type, "cache-control": "public, max-age=3600" } });
-  });
+  return new Elysia()
+    .get("/static/:file", ({ params }) => serve(params.file))
+    .get("/favicon.ico", () => serve("favicon.svg"));
 }

@@ -39,6 +39,7 @@ export function BaseLayout(props: PropsWithChildren<{ ctx: PageContext; title: s
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
           <title safe>{`${props.title} · AI Hub`}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/app.css" />
           <link rel="stylesheet" href="/static/docs.css" />
           <script src="/static/htmx.min.js" defer></script>
