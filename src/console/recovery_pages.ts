@@ -26,12 +26,14 @@ function tokenOf(raw: unknown): string {
 export function recoveryPages(deps: AccountConsoleDeps) {
   const { database: { db }, config, throttle } = deps;
   const mail = { mailer: deps.mailer, publicUrl: config.notifications.publicUrl };
-  // Without SMTP_URL no reset link is mailed: the page says to ask the operator instead.
-  const mailEnabled = deps.mailer.enabled;
+  // Without SMTP_URL no reset link is mailed: the page says to ask the operator instead. Read per request: the
+  // routes are also built with no mailer at all (scripts/openapi.ts writes the API document from them).
+  const sendsMail = () => deps.mailer.enabled;
   return new Elysia()
     .use(consoleSession(deps))
-    .get("/forgot-password", ({ page, query, html }) => html(ForgotPage({ ctx: page, mailEnabled, sent: query.sent === "1" })))
+    .get("/forgot-password", ({ page, query, html }) => html(ForgotPage({ ctx: page, mailEnabled: sendsMail(), sent: query.sent === "1" })))
     .post("/forgot-password", async ({ page, body, htmx, html, set, request, server }) => {
+      const mailEnabled = sendsMail();
       if (!mailEnabled) return html(htmx ? ForgotBlock({ ctx: page, mailEnabled }) : ForgotPage({ ctx: page, mailEnabled }));
       const values = { email: String((body as Record<string, unknown>).email ?? "") };
       try {
