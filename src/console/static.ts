@@ -7,6 +7,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FILES = new Map<string, { path: string; type: string }>(Object.entries({
   "htmx.min.js": { path: `${ROOT}node_modules/htmx.org/dist/htmx.min.js`, type: "text/javascript; charset=utf-8" },
   "app.js": { path: `${ROOT}static/app.js`, type: "text/javascript; charset=utf-8" },
+  "playground.js": { path: `${ROOT}static/playground.js`, type: "text/javascript; charset=utf-8" },
   "app.css": { path: `${ROOT}static/app.css`, type: "text/css; charset=utf-8" },
   "docs.css": { path: `${ROOT}static/docs.css`, type: "text/css; charset=utf-8" },
   "favicon.svg": { path: `${ROOT}static/favicon.svg`, type: "image/svg+xml" },

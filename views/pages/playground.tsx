@@ -155,6 +155,8 @@ export function PlaygroundPage(props: PlaygroundProps): JSX.Element {
           </div>
         </form>
       )}
+      {/* The streaming, stop and compare behaviour; deferred, so it runs before DOMContentLoaded like app.js. */}
+      <script src="/static/playground.js" defer></script>
     </BaseLayout>
   );
 }
