@@ -123,12 +123,11 @@ async function main(): Promise<void> {
   }
 
   /** Ends a hub that cannot start: says why (a known cause), frees the data directory, exits 2. */
-  const cannotStart = (why: string, runtime?: { close(): Promise<void> }): Promise<never> => {
+  const cannotStart = async (why: string, runtime?: { close(): Promise<void> }): Promise<never> => {
     console.error(`AI Hub cannot start: ${why}`);
-    return (runtime?.close() ?? Promise.resolve()).catch(() => {}).then(() => {
-      if (lockHeld) rmSync(lockFile, { force: true });
-      process.exit(2);
-    });
+    await runtime?.close().catch(() => {});
+    if (lockHeld) rmSync(lockFile, { force: true });
+    process.exit(2);
   };
   let runtime;
   try {

@@ -1,19 +1,8 @@
 // Why a hub could not start, as one line naming what to fix: the database or Redis out of reach, an address it cannot listen on.
 import type { Config } from "./config.ts";
 import { isDatabaseUnavailable } from "./db/mod.ts";
+import { withoutCredentials } from "./lib/mod.ts";
 import { RedisUnreachableError } from "./redis/mod.ts";
-
-/** `url` without its user and password. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "the URL in DATABASE_URL";
-  }
-}
 
 const codeOf = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? "");
 
@@ -23,7 +12,7 @@ export function startFailure(error: unknown, config: Pick<Config, "databaseUrl" 
   const code = codeOf(error);
   const message = (error as Error | null)?.message ?? String(error);
   if (config.databaseUrl) {
-    const database = withoutCredentials(config.databaseUrl);
+    const database = withoutCredentials(config.databaseUrl, "the URL in DATABASE_URL");
     if (code === "3D000") return `PostgreSQL at ${database} says: ${message}. Create the database, or fix DATABASE_URL.`;
     if (code === "28P01" || code === "28000") return `PostgreSQL at ${database} refused the login: ${message}. Fix the user or password in DATABASE_URL.`;
     if (isDatabaseUnavailable(error)) return `cannot reach PostgreSQL at ${database} (${code || message}). Start it, or fix DATABASE_URL.`;

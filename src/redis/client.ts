@@ -1,5 +1,6 @@
 // node-redis connections: the usage stream reader and pub/sub (the hot path uses fast_client.ts), on one Redis or a cluster.
 import type { RedisClientType, RedisClusterType } from "redis";
+import { withoutCredentials } from "../lib/mod.ts";
 
 /** A node-redis client of one Redis, or of a Redis Cluster (commands go to their key's master). */
 export type Redis = RedisClientType | RedisClusterType;
@@ -18,15 +19,7 @@ export class RedisUnreachableError extends Error {
 
 /** Where `target` points, without a password. */
 function describeTarget(to: RedisTarget): string {
-  if (!("url" in to)) return `cluster nodes ${to.clusterNodes.join(", ")}`;
-  try {
-    const url = new URL(to.url);
-    url.password = "";
-    url.username = "";
-    return url.toString();
-  } catch {
-    return "REDIS_URL";
-  }
+  return "url" in to ? withoutCredentials(to.url, "REDIS_URL") : `cluster nodes ${to.clusterNodes.join(", ")}`;
 }
 
 /**
